@@ -1,0 +1,142 @@
+// Package app is Concord's Wails application: the methods the window calls, its events, and the headless commands.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"sync"
+
+	"github.com/wailsapp/wails/v2"
+	"github.com/wailsapp/wails/v2/pkg/options"
+	"github.com/wailsapp/wails/v2/pkg/options/assetserver"
+	"github.com/wailsapp/wails/v2/pkg/runtime"
+
+	"concord/store"
+)
+
+// Event names the window subscribes to.
+const (
+	EventImportProgress = "import:progress"
+)
+
+// App is the object bound to the window: every exported method is callable
+// from the frontend, so the surface is kept deliberate.
+type App struct {
+	ctx   context.Context
+	store *store.Store
+	// emit sends an event to the window; tests replace it (runtime.EventsEmit
+	// ends the process when given a context Wails did not create).
+	emit func(name string, data any)
+	// dialogs opens native file pickers; tests replace it.
+	dialogs dialogs
+
+	mu sync.Mutex // guards long-running operations started from the window
+}
+
+type dialogs interface {
+	OpenFiles(title string) ([]string, error)
+	OpenDirectory(title string) (string, error)
+}
+
+// New makes an App over an open store.
+func New(s *store.Store) *App {
+	a := &App{store: s, ctx: context.Background()}
+	a.emit = func(string, any) {}
+	return a
+}
+
+// startup is the Wails lifecycle hook; unexported so it is not bound.
+func (a *App) startup(ctx context.Context) {
+	a.ctx = ctx
+	a.emit = func(name string, data any) { runtime.EventsEmit(ctx, name, data) }
+	a.dialogs = wailsDialogs{ctx: ctx}
+}
+
+// Run opens the Concord window on the store and blocks until it closes.
+func Run(s *store.Store, assets fs.FS) error {
+	a := New(s)
+	err := wails.Run(&options.App{
+		Title:            "Concord",
+		Width:            1280,
+		Height:           820,
+		MinWidth:         900,
+		MinHeight:        600,
+		AssetServer:      &assetserver.Options{Assets: assets},
+		BackgroundColour: &options.RGBA{R: 250, G: 250, B: 249, A: 255},
+		OnStartup:        a.startup,
+		OnShutdown:       a.shutdown,
+		Bind:             []any{a},
+		ErrorFormatter:   func(err error) any { return err.Error() },
+	})
+	if err != nil {
+		return fmt.Errorf("window: %w", err)
+	}
+	return nil
+}
+
+func (a *App) shutdown(ctx context.Context) {
+	a.stopBackground()
+}
+
+// stopBackground is extended by features that run work in the background.
+func (a *App) stopBackground() {
+	for _, f := range shutdownHooks {
+		f(a)
+	}
+}
+
+// shutdownHooks run when the window closes (e.g. to cancel a judge run).
+var shutdownHooks []func(*App)
+
+// Info reports what the database holds.
+func (a *App) Info() (*store.Info, error) {
+	return a.store.Info(a.ctx)
+}
+
+// PickImportFiles opens a file picker for files to import; empty when cancelled.
+func (a *App) PickImportFiles() ([]string, error) {
+	if a.dialogs == nil {
+		return nil, errors.New("no window: file pickers need the desktop app")
+	}
+	return a.dialogs.OpenFiles("Import MT-Bench, FastChat or Hugging Face files")
+}
+
+// PickImportFolder opens a folder picker; "" when cancelled.
+func (a *App) PickImportFolder() (string, error) {
+	if a.dialogs == nil {
+		return "", errors.New("no window: folder pickers need the desktop app")
+	}
+	return a.dialogs.OpenDirectory("Import a folder (FastChat layout or human judgments)")
+}
+
+// Import imports files and folders atomically, sending import:progress
+// events, and returns what each file contributed.
+func (a *App) Import(paths []string) (*store.ImportReport, error) {
+	if len(paths) == 0 {
+		return nil, errors.New("import: choose at least one file or folder")
+	}
+	rep, err := a.store.Import(a.ctx, paths, store.ImportOptions{
+		Progress: func(p store.ImportProgress) { a.emit(EventImportProgress, p) },
+	})
+	if err != nil {
+		return nil, fmt.Errorf("%w (nothing was written)", err)
+	}
+	return rep, nil
+}
+
+type wailsDialogs struct{ ctx context.Context }
+
+func (d wailsDialogs) OpenFiles(title string) ([]string, error) {
+	return runtime.OpenMultipleFilesDialog(d.ctx, runtime.OpenDialogOptions{
+		Title: title,
+		Filters: []runtime.FileFilter{
+			{DisplayName: "JSON, JSONL and CSV files", Pattern: "*.json;*.jsonl;*.csv"},
+		},
+	})
+}
+
+func (d wailsDialogs) OpenDirectory(title string) (string, error) {
+	return runtime.OpenDirectoryDialog(d.ctx, runtime.OpenDialogOptions{Title: title})
+}

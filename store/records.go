@@ -1,0 +1,262 @@
+package store
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"unicode/utf8"
+)
+
+// recordError locates a problem in an input file by line and, when known, field.
+type recordError struct {
+	Line  int
+	Field string
+	Err   error
+}
+
+func (e *recordError) Error() string {
+	if e.Field != "" {
+		return fmt.Sprintf("line %d: field %q: %v", e.Line, e.Field, e.Err)
+	}
+	return fmt.Sprintf("line %d: %v", e.Line, e.Err)
+}
+
+func (e *recordError) Unwrap() error { return e.Err }
+
+func fieldErr(line int, field, format string, args ...any) error {
+	return &recordError{Line: line, Field: field, Err: fmt.Errorf(format, args...)}
+}
+
+var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
+
+// recordReader yields the records of a file one at a time, so files are
+// streamed and memory stays flat as they grow.
+type recordReader interface {
+	// Next returns the next record's first line and raw JSON (or, for CSV,
+	// a JSON object built from the row); io.EOF at the end.
+	Next() (line int, raw []byte, err error)
+}
+
+// jsonlReader reads one JSON value per line; blank lines are skipped.
+type jsonlReader struct {
+	r    *bufio.Reader
+	line int
+}
+
+func newJSONLReader(r io.Reader) *jsonlReader {
+	return &jsonlReader{r: bufio.NewReaderSize(r, 1<<16)}
+}
+
+func (j *jsonlReader) Next() (int, []byte, error) {
+	for {
+		b, err := j.r.ReadBytes('\n')
+		if len(b) == 0 && err != nil {
+			return 0, nil, err
+		}
+		j.line++
+		if j.line == 1 {
+			b = bytes.TrimPrefix(b, utf8BOM)
+		}
+		b = bytes.TrimRight(b, "\r\n")
+		if len(bytes.TrimSpace(b)) == 0 {
+			if err != nil {
+				return 0, nil, err
+			}
+			continue
+		}
+		if !utf8.Valid(b) {
+			return j.line, nil, &recordError{Line: j.line, Err: fmt.Errorf("invalid UTF-8 at byte %d of the line", invalidAt(b))}
+		}
+		if !json.Valid(b) {
+			var v any
+			e := json.Unmarshal(b, &v)
+			return j.line, nil, &recordError{Line: j.line, Err: fmt.Errorf("invalid JSON: %v", e)}
+		}
+		return j.line, b, nil
+	}
+}
+
+func invalidAt(b []byte) int {
+	for i := 0; i < len(b); {
+		r, n := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && n == 1 {
+			return i
+		}
+		i += n
+	}
+	return -1
+}
+
+// lineCounter tracks newline offsets of what a reader has delivered, so a
+// byte offset can be turned into a line number; it forgets offsets already
+// passed, so its memory stays small.
+type lineCounter struct {
+	r    io.Reader
+	off  int64
+	nl   []int64
+	base int // newlines before nl[0]
+}
+
+func (c *lineCounter) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	for i := 0; i < n; i++ {
+		if p[i] == '\n' {
+			c.nl = append(c.nl, c.off+int64(i))
+		}
+	}
+	c.off += int64(n)
+	return n, err
+}
+
+// lineAt returns the 1-based line of byte offset off; offsets must not decrease.
+func (c *lineCounter) lineAt(off int64) int {
+	i := 0
+	for i < len(c.nl) && c.nl[i] < off {
+		i++
+	}
+	c.base += i
+	c.nl = c.nl[i:]
+	return c.base + 1
+}
+
+// jsonArrayReader streams the elements of a top-level JSON array.
+type jsonArrayReader struct {
+	lc      *lineCounter
+	dec     *json.Decoder
+	started bool
+}
+
+func newJSONArrayReader(r io.Reader) *jsonArrayReader {
+	br := bufio.NewReader(r)
+	if b, err := br.Peek(3); err == nil && bytes.Equal(b, utf8BOM) {
+		br.Discard(3)
+	}
+	lc := &lineCounter{r: br}
+	return &jsonArrayReader{lc: lc, dec: json.NewDecoder(lc)}
+}
+
+func (a *jsonArrayReader) Next() (int, []byte, error) {
+	if !a.started {
+		a.started = true
+		tok, err := a.dec.Token()
+		if err == io.EOF {
+			return 0, nil, io.EOF
+		}
+		if err != nil {
+			return 1, nil, &recordError{Line: a.lc.lineAt(a.dec.InputOffset()), Err: fmt.Errorf("invalid JSON: %v", err)}
+		}
+		if d, ok := tok.(json.Delim); !ok || d != '[' {
+			return 1, nil, &recordError{Line: 1, Err: errors.New("want a JSON array of records")}
+		}
+	}
+	if !a.dec.More() {
+		if _, err := a.dec.Token(); err != nil {
+			return 0, nil, &recordError{Line: a.lc.lineAt(a.dec.InputOffset()), Err: fmt.Errorf("invalid JSON: %v", err)}
+		}
+		return 0, nil, io.EOF
+	}
+	start := a.dec.InputOffset()
+	var raw json.RawMessage
+	if err := a.dec.Decode(&raw); err != nil {
+		return 0, nil, &recordError{Line: a.lc.lineAt(start + 1), Err: fmt.Errorf("invalid JSON: %v", err)}
+	}
+	line := a.lc.lineAt(start + int64(len(raw)-len(bytes.TrimLeft(raw, " \t\r\n,"))) + 1)
+	if !utf8.Valid(raw) {
+		return line, nil, &recordError{Line: line, Err: errors.New("invalid UTF-8")}
+	}
+	return line, raw, nil
+}
+
+// csvReader turns each row of a headed CSV file into a JSON object of strings.
+type csvReader struct {
+	r      *csv.Reader
+	header []string
+	buf    bytes.Buffer
+}
+
+func newCSVReader(r io.Reader) (*csvReader, error) {
+	br := bufio.NewReader(r)
+	if b, err := br.Peek(3); err == nil && bytes.Equal(b, utf8BOM) {
+		br.Discard(3)
+	}
+	cr := csv.NewReader(br)
+	cr.ReuseRecord = true
+	h, err := cr.Read()
+	if err == io.EOF {
+		return nil, &recordError{Line: 1, Err: errors.New("file is empty")}
+	}
+	if err != nil {
+		return nil, &recordError{Line: 1, Err: fmt.Errorf("invalid CSV header: %v", err)}
+	}
+	header := append([]string(nil), h...)
+	for i, f := range header {
+		if !utf8.ValidString(f) {
+			return nil, &recordError{Line: 1, Err: fmt.Errorf("invalid UTF-8 in header column %d", i+1)}
+		}
+	}
+	return &csvReader{r: cr, header: header}, nil
+}
+
+func (c *csvReader) Next() (int, []byte, error) {
+	rec, err := c.r.Read()
+	if err == io.EOF {
+		return 0, nil, io.EOF
+	}
+	if err != nil {
+		var pe *csv.ParseError
+		if errors.As(err, &pe) {
+			return pe.Line, nil, &recordError{Line: pe.Line, Err: fmt.Errorf("invalid CSV: %v", pe.Err)}
+		}
+		return 0, nil, err
+	}
+	line, _ := c.r.FieldPos(0)
+	c.buf.Reset()
+	c.buf.WriteByte('{')
+	for i, f := range rec {
+		if i >= len(c.header) {
+			break
+		}
+		if !utf8.ValidString(f) {
+			return line, nil, fieldErr(line, c.header[i], "invalid UTF-8")
+		}
+		if i > 0 {
+			c.buf.WriteByte(',')
+		}
+		k, _ := json.Marshal(c.header[i])
+		v, _ := json.Marshal(f)
+		c.buf.Write(k)
+		c.buf.WriteByte(':')
+		c.buf.Write(v)
+	}
+	c.buf.WriteByte('}')
+	return line, c.buf.Bytes(), nil
+}
+
+// decodeRecord unmarshals raw into dst, turning type errors into errors that
+// name the field.
+func decodeRecord(line int, raw []byte, dst any) error {
+	if err := json.Unmarshal(raw, dst); err != nil {
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) {
+			return fieldErr(line, te.Field, "wrong type: got %s, want %s", te.Value, jsonTypeName(te.Type.Kind().String()))
+		}
+		return &recordError{Line: line, Err: fmt.Errorf("invalid JSON: %v", err)}
+	}
+	return nil
+}
+
+func jsonTypeName(kind string) string {
+	switch kind {
+	case "int", "int64", "float64":
+		return "number"
+	case "slice":
+		return "array"
+	case "struct", "map":
+		return "object"
+	}
+	return kind
+}
