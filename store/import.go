@@ -104,6 +104,7 @@ func (s *Store) Import(ctx context.Context, paths []string, opts ImportOptions) 
 		files = append(files, fs...)
 		rep.Unrecognised = append(rep.Unrecognised, unrec...)
 	}
+	files = uniqueFiles(files)
 	sort.SliceStable(files, func(i, j int) bool { return kindOrder[files[i].kind] < kindOrder[files[j].kind] })
 	err := s.Write(ctx, func(tx *sql.Tx) error {
 		im, err := newImporter(ctx, tx, s.Now(), opts.Replace)
@@ -136,6 +137,24 @@ func (s *Store) Import(ctx context.Context, paths []string, opts ImportOptions) 
 		return nil, err
 	}
 	return rep, nil
+}
+
+// uniqueFiles drops files named more than once (directly and through a folder).
+func uniqueFiles(files []inputFile) []inputFile {
+	seen := map[string]bool{}
+	out := files[:0]
+	for _, f := range files {
+		abs, err := filepath.Abs(f.path)
+		if err != nil {
+			abs = f.path
+		}
+		if seen[abs] {
+			continue
+		}
+		seen[abs] = true
+		out = append(out, f)
+	}
+	return out
 }
 
 // discover expands a path into recognised files and lists unrecognised ones.
@@ -289,7 +308,7 @@ type importer struct {
 	annotators map[string]int64
 	judges     map[string]int64
 	prompts    map[string]string // name -> hash
-	ordinals   map[string]int    // vote key -> occurrences in this import
+	ordinals   map[string]int    // vote key -> occurrences so far in the current file
 
 	insVote *sql.Stmt
 }
@@ -370,6 +389,7 @@ func (im *importer) file(f inputFile, fr *FileReport, progress func(int)) error 
 		return err
 	}
 	name := strings.TrimSuffix(filepath.Base(f.path), filepath.Ext(f.path))
+	clear(im.ordinals) // vote ordinals count within one file
 	for {
 		line, raw, err := rr.Next()
 		if err == io.EOF {
@@ -683,6 +703,7 @@ type judgmentRec struct {
 	G2UserPrompt string          `json:"g2_user_prompt"`
 	G2Judgment   string          `json:"g2_judgment"`
 	Turn         *int            `json:"turn"`
+	Winner       string          `json:"winner"`
 }
 
 var gameWinners = map[string]bool{"model_1": true, "model_2": true, "tie": true, "error": true}
@@ -691,6 +712,9 @@ func (im *importer) judgment(line int, raw []byte, path string) (outcome, error)
 	var r judgmentRec
 	if err := decodeRecord(line, raw, &r); err != nil {
 		return 0, err
+	}
+	if r.G1Winner == "" && r.G2Winner == "" && r.Winner != "" {
+		return im.vote(line, raw, path) // a combined-only verdict in the HF label shape
 	}
 	if r.QuestionID == nil {
 		return 0, fieldErr(line, "question_id", "missing")
@@ -1041,7 +1065,7 @@ func (im *importer) vote(line int, raw []byte, path string) (outcome, error) {
 	uid := r.VoteID
 	if uid == "" {
 		// Votes without an id are identified by their unit and how many
-		// times the same annotator voted on it before in this import, so
+		// times the same annotator voted on it before in this file, so
 		// re-importing the same file is idempotent.
 		key := fmt.Sprintf("%s\x00%d\x00%s\x00%s\x00%d", judge, qid, ma, mb, turn)
 		im.ordinals[key]++

@@ -1,0 +1,298 @@
+package store
+
+import (
+	"bufio"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"time"
+)
+
+// exportVote is a human vote in the Hugging Face mt_bench_human_judgments
+// shape, which FastChat's compute_agreement.py reads, plus Concord's fields.
+type exportVote struct {
+	QuestionID int       `json:"question_id"`
+	ModelA     string    `json:"model_a"`
+	ModelB     string    `json:"model_b"`
+	Winner     string    `json:"winner"`
+	Judge      string    `json:"judge"`
+	ConvA      []message `json:"conversation_a,omitempty"`
+	ConvB      []message `json:"conversation_b,omitempty"`
+	Turn       int       `json:"turn"`
+	VoteID     string    `json:"vote_id"`
+	Group      string    `json:"group"`
+	Category   string    `json:"category,omitempty"`
+	Left       string    `json:"left_model,omitempty"`
+	TimeMS     int64     `json:"time_ms,omitempty"`
+	Rationale  string    `json:"rationale,omitempty"`
+	CreatedAt  string    `json:"created_at"`
+}
+
+// hfWinner maps a stored vote winner to the HF label; "both bad" is
+// Chatbot Arena's "tie (bothbad)", which compute_agreement.py reads as a tie.
+func hfWinner(w string) string {
+	if w == "both_bad" {
+		return "tie (bothbad)"
+	}
+	return w
+}
+
+// ExportVotes writes the current human votes of a group ("" for all) as JSONL
+// with conversations, or as the label-only CSV (format "csv").
+func (s *Store) ExportVotes(ctx context.Context, w io.Writer, format, group string) error {
+	votes, err := s.Votes(ctx, group)
+	if err != nil {
+		return err
+	}
+	bw := bufio.NewWriter(w)
+	switch format {
+	case "csv":
+		cw := csv.NewWriter(bw)
+		cw.Write([]string{"question_id", "model_a", "model_b", "winner", "judge", "turn"})
+		for _, v := range votes {
+			cw.Write([]string{strconv.Itoa(v.QuestionID), v.ModelA, v.ModelB, hfWinner(v.Winner), v.Annotator, strconv.Itoa(v.Turn)})
+		}
+		cw.Flush()
+		if err := cw.Error(); err != nil {
+			return fmt.Errorf("export votes: %w", err)
+		}
+	case "jsonl", "":
+		qs, err := s.Questions(ctx)
+		if err != nil {
+			return err
+		}
+		answers, err := s.Answers(ctx)
+		if err != nil {
+			return err
+		}
+		questions := map[int]Question{}
+		for _, q := range qs {
+			questions[q.ID] = q
+		}
+		byKey := map[string][]string{}
+		for _, a := range answers {
+			byKey[fmt.Sprint(a.QuestionID, "\x00", a.Model)] = a.Turns
+		}
+		enc := json.NewEncoder(bw)
+		enc.SetEscapeHTML(false)
+		for _, v := range votes {
+			q := questions[v.QuestionID]
+			e := exportVote{QuestionID: v.QuestionID, ModelA: v.ModelA, ModelB: v.ModelB, Winner: hfWinner(v.Winner),
+				Judge: v.Annotator, Turn: v.Turn, VoteID: v.UID, Group: v.Group, Category: q.Category, Left: v.Left,
+				TimeMS: v.TimeMS, Rationale: v.Rationale, CreatedAt: v.CreatedAt.UTC().Format(time.RFC3339Nano),
+				ConvA: conversation(q.Turns, byKey[fmt.Sprint(v.QuestionID, "\x00", v.ModelA)], v.Turn),
+				ConvB: conversation(q.Turns, byKey[fmt.Sprint(v.QuestionID, "\x00", v.ModelB)], v.Turn)}
+			if err := enc.Encode(e); err != nil {
+				return fmt.Errorf("export votes: %w", err)
+			}
+		}
+	default:
+		return fmt.Errorf("export votes: unknown format %q (want jsonl or csv)", format)
+	}
+	return bw.Flush()
+}
+
+// conversation interleaves questions and answers up to turn.
+func conversation(questions, answers []string, turn int) []message {
+	var out []message
+	for i := 0; i < turn && i < len(questions) && i < len(answers); i++ {
+		out = append(out, message{Role: "user", Content: questions[i]}, message{Role: "assistant", Content: answers[i]})
+	}
+	return out
+}
+
+// exportVerdict is FastChat's model_judgment/*_pair.jsonl record.
+type exportVerdict struct {
+	QuestionID   int      `json:"question_id"`
+	Model1       string   `json:"model_1"`
+	Model2       string   `json:"model_2"`
+	G1Winner     string   `json:"g1_winner,omitempty"`
+	G2Winner     string   `json:"g2_winner,omitempty"`
+	Judge        []string `json:"judge"`
+	G1UserPrompt string   `json:"g1_user_prompt,omitempty"`
+	G1Judgment   string   `json:"g1_judgment,omitempty"`
+	G2UserPrompt string   `json:"g2_user_prompt,omitempty"`
+	G2Judgment   string   `json:"g2_judgment,omitempty"`
+	Turn         int      `json:"turn"`
+	// Winner carries a combined-only verdict (no per-order games) in the HF
+	// label terms: model_a = model_1, model_b = model_2.
+	Winner string `json:"winner,omitempty"`
+	ModelA string `json:"model_a,omitempty"`
+	ModelB string `json:"model_b,omitempty"`
+}
+
+// ExportVerdicts writes a judge's verdicts ("" for all judges) in FastChat's
+// pair format: g1 shows model_1 first, winners are in model terms. Verdicts
+// that only have a combined winner are written with "winner" instead.
+func (s *Store) ExportVerdicts(ctx context.Context, w io.Writer, judge string) error {
+	vs, err := s.Verdicts(ctx, judge)
+	if err != nil {
+		return err
+	}
+	bw := bufio.NewWriter(w)
+	enc := json.NewEncoder(bw)
+	enc.SetEscapeHTML(false)
+	for _, v := range vs {
+		e := exportVerdict{QuestionID: v.QuestionID, Model1: v.Model1, Model2: v.Model2, Judge: []string{v.Judge, v.Prompt}, Turn: v.Turn}
+		if v.G1 != nil && v.G2 != nil {
+			e.G1Winner, e.G1Judgment, e.G1UserPrompt = v.G1.Winner, v.G1.Judgment, v.G1.UserPrompt
+			e.G2Winner, e.G2Judgment, e.G2UserPrompt = v.G2.Winner, v.G2.Judgment, v.G2.UserPrompt
+		} else if v.Combined != "" {
+			e.ModelA, e.ModelB = v.Model1, v.Model2
+			e.Winner = map[string]string{"model_1": "model_a", "model_2": "model_b", "tie": "tie", "inconsistent": "tie (inconsistent)", "error": "error"}[v.Combined]
+		} else {
+			continue // a judge run still waiting for a game
+		}
+		if err := enc.Encode(e); err != nil {
+			return fmt.Errorf("export verdicts: %w", err)
+		}
+	}
+	return bw.Flush()
+}
+
+// ExportBundle writes everything in FastChat's layout under dir: importing the
+// folder into an empty database gives back the same data.
+func (s *Store) ExportBundle(ctx context.Context, dir string) error {
+	for _, d := range []string{"model_answer", "reference_answer", "model_judgment"} {
+		if err := os.MkdirAll(filepath.Join(dir, d), 0o755); err != nil {
+			return fmt.Errorf("export bundle: %w", err)
+		}
+	}
+	writeFile := func(name string, fill func(*json.Encoder) error) error {
+		f, err := os.Create(filepath.Join(dir, name))
+		if err != nil {
+			return fmt.Errorf("export bundle: %w", err)
+		}
+		bw := bufio.NewWriter(f)
+		enc := json.NewEncoder(bw)
+		enc.SetEscapeHTML(false)
+		if err := fill(enc); err != nil {
+			f.Close()
+			return fmt.Errorf("export bundle %s: %w", name, err)
+		}
+		if err := bw.Flush(); err != nil {
+			f.Close()
+			return err
+		}
+		return f.Close()
+	}
+	qs, err := s.Questions(ctx)
+	if err != nil {
+		return err
+	}
+	if err := writeFile("question.jsonl", func(enc *json.Encoder) error {
+		for _, q := range qs {
+			if err := enc.Encode(questionRecOut{q.ID, q.Category, q.Turns, q.Reference}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}); err != nil {
+		return err
+	}
+	answers, err := s.Answers(ctx)
+	if err != nil {
+		return err
+	}
+	byModel := map[string][]Answer{}
+	for _, a := range answers {
+		byModel[a.Model] = append(byModel[a.Model], a)
+	}
+	for m, as := range byModel {
+		if err := writeFile(filepath.Join("model_answer", m+".jsonl"), func(enc *json.Encoder) error {
+			for _, a := range as {
+				if err := enc.Encode(answerRecOut{a.QuestionID, m, []choiceOut{{0, a.Turns}}}); err != nil {
+					return err
+				}
+			}
+			return nil
+		}); err != nil {
+			return err
+		}
+	}
+	refs, err := s.References(ctx)
+	if err != nil {
+		return err
+	}
+	byRef := map[string][]Reference{}
+	for _, r := range refs {
+		byRef[r.Model] = append(byRef[r.Model], r)
+	}
+	for m, rs := range byRef {
+		if err := writeFile(filepath.Join("reference_answer", m+".jsonl"), func(enc *json.Encoder) error {
+			for _, r := range rs {
+				if err := enc.Encode(answerRecOut{r.QuestionID, m, []choiceOut{{0, r.Turns}}}); err != nil {
+					return err
+				}
+			}
+			return nil
+		}); err != nil {
+			return err
+		}
+	}
+	prompts, err := s.Prompts(ctx)
+	if err != nil {
+		return err
+	}
+	if len(prompts) > 0 {
+		if err := writeFile("judge_prompts.jsonl", func(enc *json.Encoder) error {
+			for _, p := range prompts {
+				if err := enc.Encode(p); err != nil {
+					return err
+				}
+			}
+			return nil
+		}); err != nil {
+			return err
+		}
+	}
+	judges, err := s.Judges(ctx)
+	if err != nil {
+		return err
+	}
+	for _, j := range judges {
+		f, err := os.Create(filepath.Join(dir, "model_judgment", j+"_pair.jsonl"))
+		if err != nil {
+			return fmt.Errorf("export bundle: %w", err)
+		}
+		err = s.ExportVerdicts(ctx, f, j)
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return err
+		}
+	}
+	f, err := os.Create(filepath.Join(dir, "human_judgments.jsonl"))
+	if err != nil {
+		return fmt.Errorf("export bundle: %w", err)
+	}
+	err = s.ExportVotes(ctx, f, "jsonl", "")
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+type questionRecOut struct {
+	QuestionID int      `json:"question_id"`
+	Category   string   `json:"category"`
+	Turns      []string `json:"turns"`
+	Reference  []string `json:"reference,omitempty"`
+}
+
+type choiceOut struct {
+	Index int      `json:"index"`
+	Turns []string `json:"turns"`
+}
+
+type answerRecOut struct {
+	QuestionID int         `json:"question_id"`
+	ModelID    string      `json:"model_id"`
+	Choices    []choiceOut `json:"choices"`
+}
