@@ -1,0 +1,91 @@
+package judge
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// Label is a parsed verdict in presentation terms.
+type Label string
+
+// Verdict labels as the judge writes them: A (shown first), B (shown second), C (tie).
+const (
+	LabelA Label = "A"
+	LabelB Label = "B"
+	LabelC Label = "C"
+)
+
+// Parse errors. Both are kept with the raw output, count as errors (never as
+// ties) and are retried when the run is resumed.
+var (
+	ErrNoVerdict        = errors.New("no verdict [[A]], [[B]] or [[C]] in the output")
+	ErrAmbiguousVerdict = errors.New("output ends with conflicting verdicts")
+)
+
+var verdictTokens = []string{"[[A]]", "[[B]]", "[[C]]"}
+
+// ParseVerdict extracts the verdict from a judge's output.
+//
+// The rule, exactly: the tokens are the literal strings "[[A]]", "[[B]]" and
+// "[[C]]" (case-sensitive, no inner spaces). The verdict is the last token in
+// the output. The output is ambiguous, and an error, when the line holding
+// that last token (the text between the surrounding newlines) holds a
+// different token too, e.g. "[[A]] or [[B]]", "[[A]]/[[B]]", or an echo of the
+// instructions such as `"[[A]]" if A is better, "[[B]]" if B is better`.
+// Different tokens on earlier lines are reasoning and are ignored; a
+// repetition of the same token on the last line ("[[A]] [[A]]") is fine. An
+// output with no token is ErrNoVerdict.
+func ParseVerdict(output string) (Label, error) {
+	last, pos := "", -1
+	for _, t := range verdictTokens {
+		if i := strings.LastIndex(output, t); i > pos {
+			last, pos = t, i
+		}
+	}
+	if pos < 0 {
+		return "", ErrNoVerdict
+	}
+	start := strings.LastIndexByte(output[:pos], '\n') + 1
+	end := len(output)
+	if i := strings.IndexByte(output[pos:], '\n'); i >= 0 {
+		end = pos + i
+	}
+	line := output[start:end]
+	for _, t := range verdictTokens {
+		if t != last && strings.Contains(line, t) {
+			return "", fmt.Errorf("%w: %s and %s on the last verdict line", ErrAmbiguousVerdict, t, last)
+		}
+	}
+	return Label(last[2:3]), nil
+}
+
+// Winner translates a label into model terms for a game: in game 1 model_1 is
+// shown as A, in game 2 model_2 is. It returns "model_1", "model_2" or "tie".
+func Winner(l Label, game int) string {
+	switch {
+	case l == LabelC:
+		return "tie"
+	case (l == LabelA) == (game == 1):
+		return "model_1"
+	default:
+		return "model_2"
+	}
+}
+
+// Combine derives a unit's combined verdict from its two games (winners in
+// model terms, "" when a game is missing), following STATS.md §1: an error in
+// either game makes "error"; agreement gives the common winner; disagreement
+// gives "inconsistent". With a game missing the result is "" (pending).
+func Combine(g1, g2 string) string {
+	switch {
+	case g1 == "error" || g2 == "error":
+		return "error"
+	case g1 == "" || g2 == "":
+		return ""
+	case g1 == g2:
+		return g1
+	default:
+		return "inconsistent"
+	}
+}
