@@ -1,0 +1,114 @@
+// Issue 2: the home screen shows what is in a fresh database (the demo
+// study), imports a folder through the UI, and shows the counts change.
+import { expect, test } from '@playwright/test';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { BASE_URL, backendInfo, openHome, recordEvents, statValue, watchCSP, watchRequests } from './helpers';
+import type { ImportProgress } from '../src/lib/types';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const MT_BENCH = path.resolve(here, '../../../shared/data/mt_bench');
+
+test.describe.configure({ mode: 'serial' });
+
+test('a fresh database shows the demo study', async ({ page }) => {
+  const foreign = watchRequests(page, BASE_URL);
+  const csp = watchCSP(page);
+  await openHome(page);
+  const info = await backendInfo(page);
+
+  expect(info.demo).toBe(true);
+  await expect(page.getByTestId('demo-badge')).toBeVisible();
+  expect(info.questions).toBeGreaterThan(0);
+  expect(info.models).toBeGreaterThan(0);
+  expect(info.answers).toBeGreaterThan(0);
+  expect(info.human_votes).toBeGreaterThan(0);
+  expect(Object.keys(info.judge_verdicts).length).toBeGreaterThan(0);
+
+  expect(await statValue(page, 'questions')).toBe(info.questions);
+  expect(await statValue(page, 'models')).toBe(info.models);
+  expect(await statValue(page, 'answers')).toBe(info.answers);
+  expect(await statValue(page, 'votes')).toBe(info.human_votes);
+  expect(await statValue(page, 'annotators')).toBe(info.annotators);
+  const verdicts = Object.values(info.judge_verdicts).reduce((a, b) => a + b, 0);
+  expect(await statValue(page, 'verdicts')).toBe(verdicts);
+
+  // Every category, model, group and judge is listed with its count.
+  const categories = page.getByTestId('categories').locator('li');
+  await expect(categories).toHaveCount(info.categories.length);
+  for (const c of info.categories) {
+    await expect(page.getByTestId('categories').locator(`li[data-label="${c.name}"]`)).toHaveAttribute('data-value', String(c.count));
+  }
+  for (const m of info.model_list) {
+    await expect(page.getByTestId('models').locator(`li[data-label="${m.name}"]`)).toHaveAttribute('data-value', String(m.count));
+  }
+  expect(info.model_list.map((m) => m.name)).toEqual(expect.arrayContaining(['demo-aurora', 'demo-basalt', 'demo-cirrus']));
+  for (const g of info.groups) {
+    await expect(page.getByTestId('groups').locator(`tr[data-group="${g.group}"]`)).toContainText(String(g.votes));
+  }
+  for (const j of info.judges) {
+    await expect(page.getByTestId('judges').locator(`tr[data-judge="${j.name}"]`)).toContainText(String(j.verdicts));
+  }
+  await expect(page.getByTestId('db-path')).toHaveText(info.db_path);
+  expect(foreign).toEqual([]);
+  expect(csp).toEqual([]);
+});
+
+test('importing a folder through the UI changes the counts', async ({ page }) => {
+  test.skip(!existsSync(MT_BENCH), `shared MT-Bench data not found at ${MT_BENCH}`);
+  const foreign = watchRequests(page, BASE_URL);
+  await openHome(page);
+  const before = await backendInfo(page);
+  const progress = await recordEvents(page, 'import:progress');
+
+  await page.getByTestId('import-path').fill(MT_BENCH);
+  await page.getByTestId('import-submit').click();
+  await expect(page.getByTestId('import-result')).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByTestId('import-error')).toHaveCount(0);
+
+  // Progress events reached the window, ending with every file done.
+  const events = (await progress()) as ImportProgress[];
+  expect(events.length).toBeGreaterThan(0);
+  const last = events[events.length - 1];
+  expect(last.done_files).toBe(last.total_files);
+
+  const after = await backendInfo(page);
+  expect(after.questions).toBeGreaterThan(before.questions);
+  expect(after.models).toBeGreaterThan(before.models);
+  expect(after.answers).toBeGreaterThan(before.answers);
+  await expect(page.getByTestId('stat-questions').locator('.value')).toHaveAttribute('data-value', String(after.questions));
+  await expect(page.getByTestId('stat-models').locator('.value')).toHaveAttribute('data-value', String(after.models));
+  await expect(page.getByTestId('stat-answers').locator('.value')).toHaveAttribute('data-value', String(after.answers));
+  for (const m of ['gpt-4', 'claude-v1', 'vicuna-13b-v1.3']) {
+    await expect(page.getByTestId('models').locator(`li[data-label="${m}"]`)).toHaveAttribute('data-value', '80');
+  }
+
+  // The result lists each file with its kind and counts; the sum matches.
+  const rows = page.getByTestId('import-row');
+  expect(await rows.count()).toBeGreaterThanOrEqual(8); // question.jsonl, reference answer, 7 model answer files
+  const added = Number((await page.getByTestId('import-added').textContent())?.replace(/,/g, ''));
+  expect(added).toBeGreaterThan(0);
+
+  // Importing the same folder again adds nothing.
+  await page.getByTestId('import-path').fill(MT_BENCH);
+  await page.getByTestId('import-submit').click();
+  await expect(page.getByTestId('import-added')).toHaveText('0');
+  const again = await backendInfo(page);
+  expect([again.questions, again.models, again.answers]).toEqual([after.questions, after.models, after.answers]);
+  expect(foreign).toEqual([]);
+});
+
+test('a failed import shows the error verbatim and writes nothing', async ({ page }) => {
+  await openHome(page);
+  const before = await backendInfo(page);
+  const missing = path.join(path.dirname(MT_BENCH), 'no-such-folder-for-concord-e2e');
+  await page.getByTestId('import-path').fill(missing);
+  await page.getByTestId('import-submit').click();
+  const panel = page.getByTestId('import-error');
+  await expect(panel).toBeVisible();
+  const message = await page.getByTestId('import-error-message').textContent();
+  expect(message).toContain('no-such-folder-for-concord-e2e');
+  const after = await backendInfo(page);
+  expect(after.questions).toBe(before.questions);
+});

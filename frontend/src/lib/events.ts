@@ -1,0 +1,36 @@
+// The one module that subscribes to backend events (Wails runtime EventsOn).
+// Each subscription returns its unsubscribe function: call it when the view
+// that subscribed goes away.
+
+import type { ImportProgress } from './types';
+
+export const IMPORT_PROGRESS = 'import:progress';
+
+function subscribe<T>(name: string, cb: (data: T) => void): () => void {
+  const rt = window.runtime;
+  if (!rt?.EventsOn) return () => {};
+  const off = rt.EventsOn(name, (data: unknown) => cb(data as T));
+  return typeof off === 'function' ? off : () => {};
+}
+
+/** onImportProgress calls cb for every import:progress event. */
+export function onImportProgress(cb: (p: ImportProgress) => void): () => void {
+  return subscribe<ImportProgress>(IMPORT_PROGRESS, cb);
+}
+
+// ---- judge -----------------------------------------------------------------
+
+import type { JudgeStatus } from '../judge/types';
+
+export const JUDGE_PROGRESS = 'judge:progress';
+export const JUDGE_DONE = 'judge:done';
+
+/** onJudgeProgress calls cb with the run's status about four times a second. */
+export function onJudgeProgress(cb: (s: JudgeStatus) => void): () => void {
+  return subscribe<JudgeStatus>(JUDGE_PROGRESS, cb);
+}
+
+/** onJudgeDone calls cb once when a run ends (finished, cancelled or stopped). */
+export function onJudgeDone(cb: (s: JudgeStatus) => void): () => void {
+  return subscribe<JudgeStatus>(JUDGE_DONE, cb);
+}

@@ -1,0 +1,234 @@
+// Shapes of the audit report (judge/audit/SCHEMA.md) and of the report
+// screen's bound methods (app/report_screen.go). Numbers may be null when a
+// statistic is undefined; the report's warnings say why.
+
+export type Num = number | null;
+export type Interval = [Num, Num] | null;
+
+export interface Rate {
+  agree: number;
+  n: number;
+  rate: Num;
+  ci: Interval;
+  small_sample?: boolean;
+}
+export interface Share {
+  count: number;
+  n: number;
+  rate: Num;
+  ci: Interval;
+  small_sample?: boolean;
+}
+export interface Estimate {
+  value: Num;
+  ci: Interval;
+}
+
+export interface AgreementPart {
+  category?: string;
+  pair?: [string, string];
+  with_ties: Rate | null;
+  without_ties: Rate | null;
+  kappa: Estimate | null;
+  alpha?: Estimate | null;
+  plurality?: { score: Num; n: number; rate: Num; ci: Interval; small_sample?: boolean } | null;
+}
+export interface Agreement extends AgreementPart {
+  a: string;
+  b: string;
+  humans: string;
+  turn: number | null;
+  by_category?: AgreementPart[];
+  by_pair?: AgreementPart[];
+}
+
+export interface Inconsistency {
+  units: number;
+  inconsistent: number;
+  error: number;
+  rate: Num;
+  ci: Interval;
+}
+export interface PositionCounts {
+  category?: string;
+  pair?: [string, string];
+  units: number;
+  consistent: number;
+  first: number;
+  second: number;
+  error: number;
+  consistent_rate: Estimate | null;
+  first_rate: Estimate | null;
+  second_rate: Estimate | null;
+  preference_fairness: Num;
+  preference_fairness_ci: Interval;
+  combined_only?: Inconsistency;
+}
+export interface JudgePosition extends PositionCounts {
+  judge: string;
+  by_category?: PositionCounts[];
+  by_pair?: PositionCounts[];
+}
+export interface LeftBias {
+  non_tie_votes: number;
+  left_wins: number;
+  rate: Num;
+  ci: Interval;
+  unknown_left: number;
+}
+export interface LengthBucket {
+  log_ratio_min: Num;
+  log_ratio_max: Num;
+  judge_prefers_longer: Share | null;
+  humans_prefer_longer: Share | null;
+  excess: Estimate | null;
+}
+export interface LengthBias {
+  judge: string;
+  margin: number;
+  judge_prefers_longer: Share | null;
+  humans_prefer_longer: Share | null;
+  excess: Estimate | null;
+  curve: LengthBucket[] | null;
+  regression: {
+    rows: number;
+    sd_dlen: Num;
+    intercept: Num;
+    length_coef: Estimate | null;
+    plurality_coef: Estimate | null;
+    interval_method: string;
+  } | null;
+  units_without_lengths: number;
+}
+export interface ModelStat {
+  model: string;
+  wins: number;
+  losses: number;
+  ties: number;
+  win_rate: Estimate | null;
+  rating: Estimate | null;
+  rank: number;
+}
+export interface CloseCall {
+  judge?: string;
+  pair: [string, string];
+  reasons: string[];
+  votes: number;
+  human_win_rate: Estimate | null;
+  judge_verdicts: number;
+  judge_win_rate: Estimate | null;
+  judge_consistency: Share | null;
+  votes_needed: Num;
+  further_votes: number | null;
+}
+export interface AnnotatorStat {
+  name: string;
+  group: string;
+  votes: number;
+  median_time_ms: Num;
+  agreement: Rate | null;
+  agreement_without_ties: Rate | null;
+  left: LeftBias | null;
+}
+export interface AuditReport {
+  schema_version: number;
+  humans: string;
+  judges: string[];
+  turn: number | null;
+  bootstrap: number;
+  seed: number;
+  confidence: number;
+  totals: {
+    questions: number;
+    units: number;
+    votes: number;
+    annotators: number;
+    verdicts: Record<string, number>;
+    judge_errors: Record<string, number>;
+    excluded_human_votes: number;
+  };
+  agreement: Agreement[] | null;
+  position_bias: { judges: JudgePosition[] | null; humans: LeftBias | null };
+  length_bias: LengthBias[] | null;
+  models: {
+    names: string[] | null;
+    sources: { source: string; models: ModelStat[] }[] | null;
+    kendall_tau_b: { judge: string; tau: Estimate | null }[] | null;
+    self_preference: unknown[] | null;
+  };
+  close_calls: CloseCall[] | null;
+  annotators: AnnotatorStat[] | null;
+  warnings: string[] | null;
+}
+
+/** What a report covers (app.ReportOptions). */
+export interface ReportOptions {
+  judge: string;
+  humans: string;
+  turn: number;
+  bootstrap: number;
+  seed: number;
+}
+
+/** Filter of the disagreement browser (app.DisagreementFilter). */
+export interface DisagreementFilter {
+  judge: string;
+  humans: string;
+  turn: number;
+  category: string;
+  model_a: string;
+  model_b: string;
+  inconsistent: boolean;
+  length_decisive: boolean;
+}
+
+export interface DisagreementUnit {
+  question_id: number;
+  category: string;
+  model_a: string;
+  model_b: string;
+  turn: number;
+  judge: string;
+  judge_verdict: string;
+  g1?: string;
+  g2?: string;
+  votes: number;
+  disagreeing: number;
+  human_a: number;
+  human_b: number;
+  human_tie: number;
+  len_a: number;
+  len_b: number;
+  length_decisive: boolean;
+}
+
+export interface UnitVote {
+  annotator: string;
+  group: string;
+  verdict: string;
+  left?: string;
+  time_ms?: number;
+  rationale?: string;
+  created_at: string;
+}
+export interface UnitGame {
+  winner: string;
+  explanation: string;
+  error?: string;
+}
+export interface UnitDetail {
+  question_id: number;
+  category: string;
+  turn: number;
+  prompts: string[];
+  reference?: string[];
+  model_a: string;
+  model_b: string;
+  answer_a: string[] | null;
+  answer_b: string[] | null;
+  votes: UnitVote[];
+  judge?: string;
+  judge_verdict?: string;
+  g1?: UnitGame | null;
+  g2?: UnitGame | null;
+}
