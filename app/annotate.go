@@ -1,0 +1,242 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+
+	"concord/store"
+)
+
+// StudySummary is a study with the current annotator's progress in it.
+type StudySummary struct {
+	store.Study
+	Progress store.Progress `json:"progress"`
+}
+
+// AnnotateItem is one turn to vote, as the annotator sees it: no model
+// names, no other votes, no judge verdicts. Questions, Left and Right hold
+// the turns up to Turn (for turn 2, both whole conversations). Done is set,
+// with only the study fields and Progress, when nothing is left to vote.
+type AnnotateItem struct {
+	StudyID      int64          `json:"study_id"`
+	Study        string         `json:"study"`
+	Instructions string         `json:"instructions"`
+	Done         bool           `json:"done"`
+	Pos          int            `json:"pos"`
+	Turn         int            `json:"turn"`
+	Turns        []int          `json:"turns"`
+	Category     string         `json:"category"`
+	Questions    []string       `json:"questions"`
+	Left         []string       `json:"left"`
+	Right        []string       `json:"right"`
+	Reference    []string       `json:"reference"`
+	Progress     store.Progress `json:"progress"`
+}
+
+// VoteInput is a verdict from the window; the annotator is the local one and
+// the left model is looked up, never sent.
+type VoteInput struct {
+	StudyID   int64  `json:"study_id"`
+	Pos       int    `json:"pos"`
+	Turn      int    `json:"turn"`
+	Verdict   string `json:"verdict"`
+	TimeMS    int64  `json:"time_ms"`
+	Rationale string `json:"rationale"`
+}
+
+// CreateStudy creates a study from the imported data.
+func (a *App) CreateStudy(spec store.StudySpec) (*store.Study, error) {
+	return a.store.CreateStudy(a.ctx, spec)
+}
+
+// Studies lists the studies with the local annotator's progress.
+func (a *App) Studies() ([]StudySummary, error) {
+	sts, err := a.store.Studies(a.ctx)
+	if err != nil {
+		return nil, err
+	}
+	who, err := a.store.LocalAnnotator(a.ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]StudySummary, 0, len(sts))
+	for _, st := range sts {
+		sum := StudySummary{Study: st, Progress: store.Progress{Total: st.Units}}
+		if who != "" {
+			if sum.Progress, err = a.store.Progress(a.ctx, st.ID, who); err != nil {
+				return nil, err
+			}
+		}
+		out = append(out, sum)
+	}
+	return out, nil
+}
+
+// SetAnnotator remembers who is voting on this machine's database.
+func (a *App) SetAnnotator(name string) error {
+	return a.store.SetLocalAnnotator(a.ctx, name)
+}
+
+// Annotator returns the local annotator's name ("" until one is set).
+func (a *App) Annotator() (string, error) {
+	return a.store.LocalAnnotator(a.ctx)
+}
+
+func (a *App) annotator() (string, error) {
+	who, err := a.store.LocalAnnotator(a.ctx)
+	if err != nil {
+		return "", err
+	}
+	if who == "" {
+		return "", errors.New("identify yourself first: enter your annotator name")
+	}
+	return who, nil
+}
+
+// NextItem returns the local annotator's next unvoted turn in the study.
+func (a *App) NextItem(studyID int64) (*AnnotateItem, error) {
+	who, err := a.annotator()
+	if err != nil {
+		return nil, err
+	}
+	return nextItem(a.ctx, a.store, studyID, who)
+}
+
+func nextItem(ctx context.Context, s *store.Store, studyID int64, who string) (*AnnotateItem, error) {
+	st, err := s.Study(ctx, studyID)
+	if err != nil {
+		return nil, err
+	}
+	item := &AnnotateItem{StudyID: st.ID, Study: st.Name, Instructions: st.Instructions}
+	n, err := s.NextItem(ctx, studyID, who)
+	if err != nil {
+		return nil, err
+	}
+	if n == nil {
+		item.Done = true
+		item.Progress, err = s.Progress(ctx, studyID, who)
+		return item, err
+	}
+	c, err := s.StudyItemContent(ctx, n.Entry, st.ShowReference)
+	if err != nil {
+		return nil, fmt.Errorf("next item: %w", err)
+	}
+	upTo := func(xs []string) []string {
+		if len(xs) > n.Turn {
+			return xs[:n.Turn]
+		}
+		return xs
+	}
+	item.Pos, item.Turn, item.Turns, item.Progress = n.Entry.Pos, n.Turn, n.Entry.Turns, n.Progress
+	item.Category = c.Category
+	item.Questions = upTo(c.Questions)
+	item.Left = upTo(c.Answers[n.Entry.Left])
+	item.Right = upTo(c.Answers[n.Entry.Right()])
+	item.Reference = upTo(c.Reference)
+	return item, nil
+}
+
+// Vote records the verdict (committed before it returns) and returns the next item.
+func (a *App) Vote(in VoteInput) (*AnnotateItem, error) {
+	who, err := a.annotator()
+	if err != nil {
+		return nil, err
+	}
+	_, err = a.store.RecordVote(a.ctx, store.VoteRequest{StudyID: in.StudyID, Annotator: who, Pos: in.Pos, Turn: in.Turn,
+		Verdict: in.Verdict, TimeMS: in.TimeMS, Rationale: in.Rationale})
+	if err != nil {
+		return nil, err
+	}
+	return nextItem(a.ctx, a.store, in.StudyID, who)
+}
+
+// Undo withdraws the local annotator's last vote in the study and returns
+// the item to vote again.
+func (a *App) Undo(studyID int64) (*AnnotateItem, error) {
+	who, err := a.annotator()
+	if err != nil {
+		return nil, err
+	}
+	if _, err := a.store.Undo(a.ctx, studyID, who); err != nil {
+		return nil, err
+	}
+	return nextItem(a.ctx, a.store, studyID, who)
+}
+
+func init() {
+	register(Command{Name: "study", Summary: "create and list annotation studies", Run: runStudy})
+}
+
+func runStudy(ctx context.Context, env *Env, args []string) error {
+	usage := "create --name NAME (--models a,b,c | --pairs a:b,c:d) [--categories x,y] [--turns 1,2] [--sample N --seed S] [--show-reference] [--instructions TEXT]\n       concord study list"
+	if len(args) == 0 {
+		fmt.Fprintln(env.Stderr, "Usage: concord study", usage)
+		return fmt.Errorf("%w: study needs create or list", ErrUsage)
+	}
+	switch args[0] {
+	case "create":
+		fs := newFlags(env, "study create", "[flags]")
+		name := fs.String("name", "", "the study's name (unique)")
+		models := fs.String("models", "", "compare every pair of these models (comma-separated)")
+		pairs := fs.String("pairs", "", "explicit pairs a:b,c:d (instead of --models)")
+		cats := fs.String("categories", "", "only these categories (default: all)")
+		turns := fs.String("turns", "1,2", "turns to vote")
+		sample := fs.Int("sample", 0, "draw this many items, stratified by category (0: all)")
+		seed := fs.Int64("seed", 1, "seed for sampling and every annotator's order")
+		ref := fs.Bool("show-reference", false, "show reference answers for math, reasoning and coding")
+		instr := fs.String("instructions", "", "instructions shown to annotators")
+		if _, err := parseFlags(fs, args[1:]); err != nil {
+			return err
+		}
+		spec := store.StudySpec{Name: *name, Instructions: *instr, Models: splitList(*models), Categories: splitList(*cats),
+			Sample: *sample, Seed: *seed, ShowReference: *ref}
+		for _, p := range splitList(*pairs) {
+			x, y, ok := strings.Cut(p, ":")
+			if !ok {
+				return fmt.Errorf("%w: --pairs %q: write a pair as a:b", ErrUsage, p)
+			}
+			spec.Pairs = append(spec.Pairs, [2]string{x, y})
+		}
+		for _, t := range splitList(*turns) {
+			n, err := strconv.Atoi(t)
+			if err != nil {
+				return fmt.Errorf("%w: --turns %q: %v", ErrUsage, *turns, err)
+			}
+			spec.Turns = append(spec.Turns, n)
+		}
+		s, err := env.OpenStore()
+		if err != nil {
+			return err
+		}
+		defer s.Close()
+		st, err := s.CreateStudy(ctx, spec)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(env.Stdout, "study %d %q: %d items, %d turns to vote\n", st.ID, st.Name, st.Items, st.Units)
+		return nil
+	case "list":
+		s, err := env.OpenStore()
+		if err != nil {
+			return err
+		}
+		defer s.Close()
+		sts, err := s.Studies(ctx)
+		if err != nil {
+			return err
+		}
+		tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "ID\tNAME\tITEMS\tTURNS\tVOTES\tCREATED")
+		for _, st := range sts {
+			var votes int
+			_ = s.Read().QueryRowContext(ctx, `SELECT count(*) FROM votes WHERE study_id = ? AND withdrawn_at IS NULL`, st.ID).Scan(&votes)
+			fmt.Fprintf(tw, "%d\t%s\t%d\t%d\t%d\t%s\n", st.ID, st.Name, st.Items, st.Units, votes, st.CreatedAt.Format("2006-01-02 15:04"))
+		}
+		return tw.Flush()
+	}
+	return fmt.Errorf("%w: unknown study command %q (want create or list)", ErrUsage, args[0])
+}

@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { actionFor } from './keys';
+
+describe('actionFor', () => {
+  const cases: [string, Parameters<typeof actionFor>, ReturnType<typeof actionFor>][] = [
+    ['1 votes A', [{ key: '1' }], { kind: 'vote', verdict: 'A' }],
+    ['← votes A', [{ key: 'ArrowLeft' }], { kind: 'vote', verdict: 'A' }],
+    ['2 votes B', [{ key: '2' }], { kind: 'vote', verdict: 'B' }],
+    ['→ votes B', [{ key: 'ArrowRight' }], { kind: 'vote', verdict: 'B' }],
+    ['3 is a tie', [{ key: '3' }], { kind: 'vote', verdict: 'tie' }],
+    ['↓ is a tie', [{ key: 'ArrowDown' }], { kind: 'vote', verdict: 'tie' }],
+    ['4 is both bad', [{ key: '4' }], { kind: 'vote', verdict: 'both_bad' }],
+    ['s skips', [{ key: 's' }], { kind: 'skip' }],
+    ['Ctrl+Z undoes', [{ key: 'z', ctrlKey: true }], { kind: 'undo' }],
+    ['Backspace undoes', [{ key: 'Backspace' }], { kind: 'undo' }],
+    ['? opens the sheet', [{ key: '?' }], { kind: 'help' }],
+    ['Ctrl+1 is not a vote', [{ key: '1', ctrlKey: true }], null],
+    ['Alt+2 is not a vote', [{ key: '2', altKey: true }], null],
+    ['other keys do nothing', [{ key: 'x' }], null],
+    ['an empty rationale lets 1 through', [{ key: '1' }, true, true], { kind: 'vote', verdict: 'A' }],
+    ['a written rationale keeps 1', [{ key: '1' }, true, false], null],
+    ['a written rationale keeps Backspace', [{ key: 'Backspace' }, true, false], null],
+    ['a written rationale keeps Ctrl+Z', [{ key: 'z', ctrlKey: true }, true, false], null],
+    ['n in a field is typed', [{ key: 'n' }, true, true], null],
+  ];
+  for (const [name, args, want] of cases) {
+    it(name, () => expect(actionFor(...args)).toEqual(want));
+  }
+});

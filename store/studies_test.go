@@ -1,0 +1,387 @@
+package store_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"concord/store"
+)
+
+var demoModels = []string{"demo-aurora", "demo-basalt", "demo-cirrus"}
+
+// demoStore opens a fresh database holding the shipped demo data.
+func demoStore(tb testing.TB) *store.Store {
+	tb.Helper()
+	s := MustOpen(tb)
+	if err := s.SeedDemo(context.Background()); err != nil {
+		tb.Fatal(err)
+	}
+	return s
+}
+
+func mustStudy(tb testing.TB, s *store.Store, spec store.StudySpec) *store.Study {
+	tb.Helper()
+	st, err := s.CreateStudy(context.Background(), spec)
+	if err != nil {
+		tb.Fatalf("CreateStudy(%+v): %v", spec, err)
+	}
+	return st
+}
+
+// syntheticItems makes nq questions for every pair of models, two turns each.
+func syntheticItems(models []string, nq int) []store.StudyItem {
+	var items []store.StudyItem
+	for q := 1; q <= nq; q++ {
+		for i := range models {
+			for j := i + 1; j < len(models); j++ {
+				items = append(items, store.StudyItem{Pos: len(items), QuestionID: q, ModelA: models[i], ModelB: models[j], Turns: []int{1, 2}})
+			}
+		}
+	}
+	return items
+}
+
+func TestBuildQueueIsDeterministic(t *testing.T) {
+	items := syntheticItems([]string{"a", "b", "c", "d"}, 20)
+	q1 := store.BuildQueue(items, 7, "alice")
+	q2 := store.BuildQueue(items, 7, "alice")
+	if !reflect.DeepEqual(q1, q2) {
+		t.Fatalf("BuildQueue(seed 7, alice) differs between calls")
+	}
+	order := func(q []store.QueueEntry) []int {
+		var out []int
+		for _, e := range q {
+			out = append(out, e.Pos)
+		}
+		return out
+	}
+	if reflect.DeepEqual(order(q1), order(store.BuildQueue(items, 7, "bob"))) {
+		t.Errorf("alice and bob got the same order for seed 7")
+	}
+	if reflect.DeepEqual(order(q1), order(store.BuildQueue(items, 8, "alice"))) {
+		t.Errorf("seeds 7 and 8 gave alice the same order")
+	}
+	seen := map[int]bool{}
+	for _, e := range q1 {
+		if seen[e.Pos] {
+			t.Fatalf("item %d appears twice in the queue", e.Pos)
+		}
+		seen[e.Pos] = true
+		if e.Left != e.ModelA && e.Left != e.ModelB {
+			t.Fatalf("item %d: left model %q is not one of %q, %q", e.Pos, e.Left, e.ModelA, e.ModelB)
+		}
+	}
+	if len(seen) != len(items) {
+		t.Errorf("queue has %d items, want %d", len(seen), len(items))
+	}
+}
+
+func TestBuildQueueIsCounterbalanced(t *testing.T) {
+	tests := []struct {
+		name   string
+		models []string
+		nq     int
+	}{
+		{"3 models, 12 questions", []string{"a", "b", "c"}, 12},
+		{"3 models, odd", []string{"a", "b", "c"}, 7},
+		{"5 models, odd", []string{"m1", "m2", "m3", "m4", "m5"}, 9},
+		{"6 models, 1 question", []string{"u", "v", "w", "x", "y", "z"}, 1},
+		{"8 models (MT-Bench size)", []string{"a", "b", "c", "d", "e", "f", "g", "h"}, 80},
+	}
+	for _, tt := range tests {
+		items := syntheticItems(tt.models, tt.nq)
+		for _, who := range []string{"alice", "bob", "expert_3", "", "Zoë"} {
+			for seed := int64(0); seed < 5; seed++ {
+				q := store.BuildQueue(items, seed, who)
+				left, shown := map[string]int{}, map[string]int{}
+				pairLeft := map[string]int{}
+				pairN := map[string]int{}
+				for _, e := range q {
+					left[e.Left]++
+					shown[e.ModelA]++
+					shown[e.ModelB]++
+					k := e.ModelA + "/" + e.ModelB
+					pairN[k]++
+					if e.Left == e.ModelA {
+						pairLeft[k]++
+					}
+				}
+				for _, m := range tt.models {
+					if d := math.Abs(float64(left[m]) - float64(shown[m])/2); d > 1 {
+						t.Errorf("%s, %q, seed %d: %s on the left %d of %d times, want within 1 of half", tt.name, who, seed, m, left[m], shown[m])
+					}
+				}
+				for k, n := range pairN {
+					if d := math.Abs(float64(pairLeft[k]) - float64(n)/2); d > 1 {
+						t.Errorf("%s, %q, seed %d: pair %s has model_a left %d of %d times", tt.name, who, seed, k, pairLeft[k], n)
+					}
+				}
+			}
+		}
+	}
+}
+
+func TestCreateStudySampleIsStratified(t *testing.T) {
+	s := demoStore(t)
+	ctx := context.Background()
+	all := mustStudy(t, s, store.StudySpec{Name: "all", Models: demoModels})
+	if all.Items != 36 || all.Units != 72 {
+		t.Fatalf("all demo items = %d items, %d units; want 36, 72", all.Items, all.Units)
+	}
+	st := mustStudy(t, s, store.StudySpec{Name: "sample", Models: demoModels, Sample: 12, Seed: 3, Turns: []int{1}})
+	if st.Items != 12 || st.Units != 12 {
+		t.Fatalf("sample of 12, turn 1 = %d items, %d units; want 12, 12", st.Items, st.Units)
+	}
+	qs, err := s.Questions(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cat := map[int]string{}
+	catAll := map[string]int{}
+	for _, q := range qs {
+		cat[q.ID] = q.Category
+		catAll[q.Category] += 3 // three pairs
+	}
+	items, err := s.StudyItems(ctx, st.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]int{}
+	for _, it := range items {
+		got[cat[it.QuestionID]]++
+		if !reflect.DeepEqual(it.Turns, []int{1}) {
+			t.Errorf("item %d turns = %v, want [1]", it.Pos, it.Turns)
+		}
+	}
+	for c, n := range catAll {
+		want := 12 * float64(n) / 36
+		if math.Abs(float64(got[c])-want) >= 1 {
+			t.Errorf("category %s has %d sampled items, want %.2f rounded", c, got[c], want)
+		}
+	}
+	again := mustStudy(t, s, store.StudySpec{Name: "sample again", Models: demoModels, Sample: 12, Seed: 3, Turns: []int{1}})
+	items2, _ := s.StudyItems(ctx, again.ID)
+	if !reflect.DeepEqual(items, items2) {
+		t.Errorf("the same seed drew different items")
+	}
+	if _, err := s.CreateStudy(ctx, store.StudySpec{Name: "sample", Models: demoModels}); err == nil {
+		t.Errorf("CreateStudy with a taken name: no error")
+	}
+	if _, err := s.CreateStudy(ctx, store.StudySpec{Name: "x", Models: []string{"demo-aurora", "nobody"}}); err == nil {
+		t.Errorf("CreateStudy with an unknown model: no error")
+	}
+}
+
+func TestVoteMapsVerdictThroughLeftModel(t *testing.T) {
+	s := demoStore(t)
+	ctx := context.Background()
+	st := mustStudy(t, s, store.StudySpec{Name: "map", Models: demoModels, Turns: []int{1}})
+	for _, verdict := range []string{"A", "B", "tie", "both_bad", "skip"} {
+		n, err := s.NextItem(ctx, st.ID, "mapper")
+		if err != nil || n == nil {
+			t.Fatalf("NextItem = %v, %v", n, err)
+		}
+		v, err := s.RecordVote(ctx, store.VoteRequest{StudyID: st.ID, Annotator: "mapper", Pos: n.Entry.Pos, Turn: n.Turn, Verdict: verdict})
+		if err != nil {
+			t.Fatalf("RecordVote(%s): %v", verdict, err)
+		}
+		want := map[string]string{"tie": "tie", "both_bad": "both_bad", "skip": "skip"}[verdict]
+		chosen := map[string]string{"A": n.Entry.Left, "B": n.Entry.Right()}[verdict]
+		if chosen != "" {
+			want = "model_a"
+			if chosen == v.ModelB {
+				want = "model_b"
+			}
+		}
+		if v.Winner != want || v.Left != n.Entry.Left || v.Group != store.LocalGroup {
+			t.Errorf("RecordVote(%s) with %s left = winner %s, left %s, group %s; want %s, %s, %s", verdict, n.Entry.Left, v.Winner, v.Left, v.Group, want, n.Entry.Left, store.LocalGroup)
+		}
+	}
+	if _, err := s.RecordVote(ctx, store.VoteRequest{StudyID: st.ID, Annotator: "mapper", Pos: 0, Turn: 1, Verdict: "left"}); err == nil {
+		t.Errorf("RecordVote with verdict %q: no error", "left")
+	}
+}
+
+func TestResumeAfterReopen(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "concord.db")
+	ctx := context.Background()
+	s, err := store.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SeedDemo(ctx); err != nil {
+		t.Fatal(err)
+	}
+	st := mustStudy(t, s, store.StudySpec{Name: "resume", Models: demoModels, Seed: 42})
+	var seen []string
+	for i := 0; i < 5; i++ {
+		n, err := s.NextItem(ctx, st.ID, "rita")
+		if err != nil || n == nil {
+			t.Fatalf("NextItem = %v, %v", n, err)
+		}
+		seen = append(seen, fmt.Sprintf("%d/%d", n.Entry.Pos, n.Turn))
+		if _, err := s.RecordVote(ctx, store.VoteRequest{StudyID: st.ID, Annotator: "rita", Pos: n.Entry.Pos, Turn: n.Turn, Verdict: "A"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Turn 1 comes before turn 2 of the same item, then the next item.
+	if !strings.HasSuffix(seen[0], "/1") || !strings.HasSuffix(seen[1], "/2") || strings.Split(seen[0], "/")[0] != strings.Split(seen[1], "/")[0] {
+		t.Errorf("first votes went %v, want turn 1 then turn 2 of one item", seen)
+	}
+	before, err := s.NextItem(ctx, st.ID, "rita")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+
+	s2, err := store.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s2.Close()
+	after, err := s2.NextItem(ctx, st.ID, "rita")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(before, after) {
+		t.Errorf("after reopening NextItem = %+v, want %+v", after, before)
+	}
+	if after.Progress.Done != 5 || after.Progress.Total != 72 {
+		t.Errorf("progress = %d/%d, want 5/72", after.Progress.Done, after.Progress.Total)
+	}
+	for _, v := range seen {
+		if v == fmt.Sprintf("%d/%d", after.Entry.Pos, after.Turn) {
+			t.Errorf("resumed at %s, which was already voted", v)
+		}
+	}
+}
+
+func TestUndoWithdrawsWithoutDeleting(t *testing.T) {
+	s := demoStore(t)
+	ctx := context.Background()
+	st := mustStudy(t, s, store.StudySpec{Name: "undo", Models: demoModels})
+	if _, err := s.Undo(ctx, st.ID, "uma"); !errors.Is(err, store.ErrNothingToUndo) {
+		t.Errorf("Undo with no votes = %v, want ErrNothingToUndo", err)
+	}
+	var votes []*store.Vote
+	var nexts []*store.Next
+	for i := 0; i < 3; i++ {
+		n, _ := s.NextItem(ctx, st.ID, "uma")
+		nexts = append(nexts, n)
+		v, err := s.RecordVote(ctx, store.VoteRequest{StudyID: st.ID, Annotator: "uma", Pos: n.Entry.Pos, Turn: n.Turn, Verdict: "tie", TimeMS: 1000})
+		if err != nil {
+			t.Fatal(err)
+		}
+		votes = append(votes, v)
+	}
+	// A second vote on a voted turn is refused (a repeated key press).
+	if _, err := s.RecordVote(ctx, store.VoteRequest{StudyID: st.ID, Annotator: "uma", Pos: nexts[2].Entry.Pos, Turn: nexts[2].Turn, Verdict: "A"}); !errors.Is(err, store.ErrAlreadyVoted) {
+		t.Errorf("second vote on one turn = %v, want ErrAlreadyVoted", err)
+	}
+	u, err := s.Undo(ctx, st.ID, "uma")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if u.UID != votes[2].UID {
+		t.Errorf("Undo withdrew %s, want the last vote %s", u.UID, votes[2].UID)
+	}
+	var rows, withdrawn int
+	if err := s.Read().QueryRow(`SELECT count(*), count(withdrawn_at) FROM votes WHERE study_id = ?`, st.ID).Scan(&rows, &withdrawn); err != nil {
+		t.Fatal(err)
+	}
+	if rows != 3 || withdrawn != 1 {
+		t.Errorf("votes log has %d rows, %d withdrawn; want 3, 1", rows, withdrawn)
+	}
+	n, _ := s.NextItem(ctx, st.ID, "uma")
+	if n.Entry.Pos != nexts[2].Entry.Pos || n.Turn != nexts[2].Turn {
+		t.Errorf("after undo NextItem = item %d turn %d, want item %d turn %d", n.Entry.Pos, n.Turn, nexts[2].Entry.Pos, nexts[2].Turn)
+	}
+	if n.Progress.Done != 2 || n.Progress.TimeMS != 2000 {
+		t.Errorf("after undo progress = %d done, %d ms; want 2, 2000", n.Progress.Done, n.Progress.TimeMS)
+	}
+	var buf bytes.Buffer
+	if err := s.ExportVotes(ctx, &buf, "jsonl", store.LocalGroup); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(buf.String(), votes[2].UID) || !strings.Contains(buf.String(), votes[1].UID) {
+		t.Errorf("export after undo:\n%s\nwant votes 1 and 2 only", buf.String())
+	}
+	// Undo again withdraws the one before, and voting again makes a new row.
+	if u, _ := s.Undo(ctx, st.ID, "uma"); u == nil || u.UID != votes[1].UID {
+		t.Errorf("second Undo withdrew %v, want %s", u, votes[1].UID)
+	}
+	if _, err := s.RecordVote(ctx, store.VoteRequest{StudyID: st.ID, Annotator: "uma", Pos: nexts[1].Entry.Pos, Turn: nexts[1].Turn, Verdict: "B"}); err != nil {
+		t.Errorf("vote again after undo: %v", err)
+	}
+}
+
+func TestTimeAccounting(t *testing.T) {
+	s := demoStore(t)
+	ctx := context.Background()
+	st := mustStudy(t, s, store.StudySpec{Name: "time", Models: demoModels})
+	s.Now = func() time.Time { return time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC) }
+	tests := []struct {
+		give, want int64
+		verdict    string
+	}{
+		{4200, 4200, "A"},
+		{-5, 0, "B"},
+		{10 * 3600_000, store.MaxVoteTimeMS, "tie"},
+		{800, 800, "skip"},
+	}
+	var sum int64
+	for _, tt := range tests {
+		n, _ := s.NextItem(ctx, st.ID, "tim")
+		v, err := s.RecordVote(ctx, store.VoteRequest{StudyID: st.ID, Annotator: "tim", Pos: n.Entry.Pos, Turn: n.Turn, Verdict: tt.verdict, TimeMS: tt.give, Rationale: "  why  "})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v.TimeMS != tt.want || v.Rationale != "why" || !v.CreatedAt.Equal(s.Now()) {
+			t.Errorf("RecordVote(time %d) = %d ms, rationale %q, at %v; want %d, %q, %v", tt.give, v.TimeMS, v.Rationale, v.CreatedAt, tt.want, "why", s.Now())
+		}
+		sum += tt.want
+	}
+	p, err := s.Progress(ctx, st.ID, "tim")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Done != 4 || p.TimeMS != sum || p.PaceMS != sum/4 {
+		t.Errorf("Progress = %+v, want 4 done, %d ms, pace %d", p, sum, sum/4)
+	}
+	// The skip is in the log and counts as done, but is not a current vote.
+	votes, _ := s.Votes(ctx, store.LocalGroup)
+	if len(votes) != 3 {
+		t.Errorf("Votes(local) = %d, want 3 (the skip is not a vote)", len(votes))
+	}
+	other, _ := s.Progress(ctx, st.ID, "someone else")
+	if other.Done != 0 || other.Total != 72 {
+		t.Errorf("another annotator's progress = %+v, want 0/72", other)
+	}
+}
+
+func TestLocalAnnotator(t *testing.T) {
+	s := MustOpen(t)
+	ctx := context.Background()
+	if name, err := s.LocalAnnotator(ctx); name != "" || err != nil {
+		t.Errorf("LocalAnnotator on a fresh database = %q, %v; want empty", name, err)
+	}
+	if err := s.SetLocalAnnotator(ctx, "  "); err == nil {
+		t.Errorf("SetLocalAnnotator(blank): no error")
+	}
+	for _, name := range []string{"ana", "ben", "ana"} {
+		if err := s.SetLocalAnnotator(ctx, name); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := s.LocalAnnotator(ctx); got != name {
+			t.Errorf("LocalAnnotator after Set(%q) = %q", name, got)
+		}
+	}
+}
