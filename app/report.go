@@ -6,13 +6,14 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"concord/judge/audit"
 	"concord/store"
 )
 
 func init() {
-	register(Command{Name: "report", Summary: "audit a judge against the human votes (text, markdown or json)", Run: runReport})
+	register(Command{Name: "report", Summary: "audit a judge against the human votes (text, markdown, html or json)", Run: runReport})
 }
 
 // ReportOptions selects what an audit report covers.
@@ -165,8 +166,8 @@ func loadAuditInput(ctx context.Context, s *store.Store, judge, group string) (*
 }
 
 func runReport(ctx context.Context, env *Env, args []string) error {
-	fs := newFlags(env, "report", "[--format text|json|markdown] [--judge NAME] [--humans GROUP] [--turn 1|2] [--bootstrap N] [--seed N]")
-	format := fs.String("format", "text", "text (terminal summary), markdown (shareable audit document) or json (see judge/audit/SCHEMA.md)")
+	fs := newFlags(env, "report", "[--format text|json|markdown|html] [--judge NAME] [--humans GROUP] [--turn 1|2] [--bootstrap N] [--seed N]")
+	format := fs.String("format", "text", "text (terminal summary), markdown (shareable audit document), html (standalone page with charts) or json (see judge/audit/SCHEMA.md)")
 	judge := fs.String("judge", "", "the judge to audit (default: the only judge in the database)")
 	humans := fs.String("humans", "all", "annotator group to compare with (e.g. expert), or all")
 	turn := fs.Int("turn", 0, "only this turn (1 or 2); default both")
@@ -185,6 +186,8 @@ func runReport(ctx context.Context, env *Env, args []string) error {
 		write = audit.WriteText
 	case "markdown", "md":
 		write = audit.WriteMarkdown
+	case "html":
+		write = func(w io.Writer, r *audit.Report) error { return writeReportHTML(w, r, time.Now()) }
 	case "json":
 		write = func(w io.Writer, r *audit.Report) error {
 			enc := json.NewEncoder(w)
@@ -192,7 +195,7 @@ func runReport(ctx context.Context, env *Env, args []string) error {
 			return enc.Encode(r)
 		}
 	default:
-		return fmt.Errorf("%w: unknown format %q (want text, markdown or json)", ErrUsage, *format)
+		return fmt.Errorf("%w: unknown format %q (want text, markdown, html or json)", ErrUsage, *format)
 	}
 	if *turn < 0 || *turn > 2 {
 		return fmt.Errorf("%w: --turn %d: want 1 or 2", ErrUsage, *turn)

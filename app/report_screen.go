@@ -1,0 +1,486 @@
+package app
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/wailsapp/wails/v2/pkg/runtime"
+
+	"concord/judge/audit"
+	"concord/store"
+)
+
+// lengthMargin is the audit's default length margin: answers that differ by more
+// than this many characters make a unit length-decisive.
+const lengthMargin = 30
+
+// DisagreementFilter selects the units the disagreement browser lists.
+type DisagreementFilter struct {
+	Judge          string `json:"judge"`           // "" = the only judge
+	Humans         string `json:"humans"`          // annotator group; "" or "all" = every human
+	Turn           int    `json:"turn"`            // 1 or 2; 0 = both
+	Category       string `json:"category"`        // "" = every category
+	ModelA         string `json:"model_a"`         // with ModelB: only this pair (either order)
+	ModelB         string `json:"model_b"`         //
+	Inconsistent   bool   `json:"inconsistent"`    // only units where the judge's two orders disagreed
+	LengthDecisive bool   `json:"length_decisive"` // only units whose answers differ by more than 30 characters
+}
+
+// DisagreementUnit is one unit where at least one human vote differs from the
+// judge's combined verdict (ties, both-bad, both-good and inconsistent count as
+// ties). ModelA sorts before ModelB; verdicts are in those terms.
+type DisagreementUnit struct {
+	QuestionID     int    `json:"question_id"`
+	Category       string `json:"category"`
+	ModelA         string `json:"model_a"`
+	ModelB         string `json:"model_b"`
+	Turn           int    `json:"turn"`
+	Judge          string `json:"judge"`
+	JudgeVerdict   string `json:"judge_verdict"` // model_a, model_b, tie or inconsistent
+	G1             string `json:"g1,omitempty"`  // game with model A shown first
+	G2             string `json:"g2,omitempty"`  // game with model B shown first
+	Votes          int    `json:"votes"`
+	Disagreeing    int    `json:"disagreeing"` // votes whose class differs from the judge's
+	HumanA         int    `json:"human_a"`
+	HumanB         int    `json:"human_b"`
+	HumanTie       int    `json:"human_tie"`
+	LenA           int    `json:"len_a"` // characters of model A's answer to this turn; 0 when unknown
+	LenB           int    `json:"len_b"`
+	LengthDecisive bool   `json:"length_decisive"`
+}
+
+// UnitVote is one human vote on a unit, for the detail pane.
+type UnitVote struct {
+	Annotator string    `json:"annotator"`
+	Group     string    `json:"group"`
+	Verdict   string    `json:"verdict"` // model_a, model_b, tie, both_bad, both_good
+	Left      string    `json:"left,omitempty"`
+	TimeMS    int64     `json:"time_ms,omitempty"`
+	Rationale string    `json:"rationale,omitempty"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// UnitGame is one presentation order of the judge's verdict: Winner in model
+// terms (model_a, model_b, tie, error) and the judge's explanation.
+type UnitGame struct {
+	Winner      string `json:"winner"`
+	Explanation string `json:"explanation"`
+	Error       string `json:"error,omitempty"`
+}
+
+// UnitDetail is everything behind one unit: the question, both answers, every
+// human vote and the judge's explanations for both orders. Model text is plain,
+// untrusted Markdown.
+type UnitDetail struct {
+	QuestionID   int        `json:"question_id"`
+	Category     string     `json:"category"`
+	Turn         int        `json:"turn"`
+	Prompts      []string   `json:"prompts"` // the question's turns up to Turn
+	Reference    []string   `json:"reference,omitempty"`
+	ModelA       string     `json:"model_a"`
+	ModelB       string     `json:"model_b"`
+	AnswerA      []string   `json:"answer_a"` // model A's answers up to Turn
+	AnswerB      []string   `json:"answer_b"`
+	Votes        []UnitVote `json:"votes"`
+	Judge        string     `json:"judge,omitempty"`
+	JudgeVerdict string     `json:"judge_verdict,omitempty"`
+	G1           *UnitGame  `json:"g1,omitempty"` // model A shown first
+	G2           *UnitGame  `json:"g2,omitempty"` // model B shown first
+}
+
+// Disagreements lists the units where the judge and the humans differ, the
+// unit with the most disagreeing votes first.
+func (a *App) Disagreements(f DisagreementFilter) ([]DisagreementUnit, error) {
+	return disagreements(a.ctx, a.store, f)
+}
+
+// UnitDetail returns the question, answers, votes and judge explanations of one unit.
+func (a *App) UnitDetail(question int, modelA, modelB string, turn int, judge string) (*UnitDetail, error) {
+	return unitDetail(a.ctx, a.store, question, modelA, modelB, turn, judge)
+}
+
+// ExportReportHTML asks where to save and writes the standalone HTML report
+// there; "" when the dialog was cancelled.
+func (a *App) ExportReportHTML(opts ReportOptions) (string, error) {
+	return a.exportReport(opts, "html")
+}
+
+// ExportReportMarkdown asks where to save and writes the Markdown report there;
+// "" when the dialog was cancelled.
+func (a *App) ExportReportMarkdown(opts ReportOptions) (string, error) {
+	return a.exportReport(opts, "md")
+}
+
+// saveDialog is the save-file picker the exports need.
+type saveDialog interface {
+	SaveFile(title, defaultName, pattern string) (string, error)
+}
+
+func (d wailsDialogs) SaveFile(title, defaultName, pattern string) (string, error) {
+	return runtime.SaveFileDialog(d.ctx, runtime.SaveDialogOptions{
+		Title: title, DefaultFilename: defaultName,
+		Filters: []runtime.FileFilter{{DisplayName: pattern, Pattern: pattern}},
+	})
+}
+
+func (a *App) exportReport(opts ReportOptions, ext string) (string, error) {
+	sd, ok := a.dialogs.(saveDialog)
+	if !ok || sd == nil {
+		return "", errors.New("export report: no window: the save dialog needs the desktop app (use concord report --format " + map[string]string{"html": "html", "md": "markdown"}[ext] + ")")
+	}
+	name := "concord-report"
+	if opts.Judge != "" {
+		name += "-" + safeName(opts.Judge)
+	}
+	if opts.Humans != "" && opts.Humans != "all" {
+		name += "-" + safeName(opts.Humans)
+	}
+	if opts.Turn > 0 {
+		name += fmt.Sprintf("-turn%d", opts.Turn)
+	}
+	path, err := sd.SaveFile("Export the audit report", name+"."+ext, "*."+ext)
+	if err != nil {
+		return "", fmt.Errorf("export report: %w", err)
+	}
+	if path == "" {
+		return "", nil
+	}
+	r, err := buildReport(a.ctx, a.store, opts)
+	if err != nil {
+		return "", err
+	}
+	var buf bytes.Buffer
+	if ext == "html" {
+		err = writeReportHTML(&buf, r, time.Now())
+	} else {
+		err = audit.WriteMarkdown(&buf, r)
+	}
+	if err != nil {
+		return "", fmt.Errorf("export report: %w", err)
+	}
+	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+		return "", fmt.Errorf("export report: %w", err)
+	}
+	return path, nil
+}
+
+// safeName keeps letters, digits, dot, dash and underscore for a file name.
+func safeName(s string) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '.', r == '-', r == '_':
+			return r
+		}
+		return '_'
+	}, s)
+}
+
+// resolveJudge applies the report's rule: "" means the only judge.
+func resolveJudge(ctx context.Context, s *store.Store, judge string) (string, error) {
+	judges, err := s.Judges(ctx)
+	if err != nil {
+		return "", err
+	}
+	switch {
+	case judge == "" && len(judges) == 1:
+		return judges[0], nil
+	case judge == "" && len(judges) == 0:
+		return "", errors.New("the database has no judge verdicts")
+	case judge == "":
+		return "", fmt.Errorf("the database has several judges (%s): choose one", strings.Join(judges, ", "))
+	case !slices.Contains(judges, judge):
+		return "", fmt.Errorf("unknown judge %q (the database has: %s)", judge, strings.Join(judges, ", "))
+	}
+	return judge, nil
+}
+
+// verdictClass maps a verdict spelling to an agreement class: 'a', 'b', 't'
+// (tie, both bad, both good, inconsistent), or 0 (error or unknown).
+func verdictClass(s string) byte {
+	l, err := audit.ParseLabel(s)
+	if err != nil {
+		return 0
+	}
+	switch l {
+	case audit.A:
+		return 'a'
+	case audit.B:
+		return 'b'
+	case audit.Tie, audit.BothBad, audit.BothGood, audit.Inconsistent:
+		return 't'
+	}
+	return 0
+}
+
+// modelTerms rewrites a store winner (model_1/model_2) as model_a/model_b.
+func modelTerms(s string) string {
+	l, err := audit.ParseLabel(s)
+	if err != nil || l == audit.NoLabel {
+		return s
+	}
+	return l.String()
+}
+
+type unitKey struct {
+	q    int
+	a, b string
+	turn int
+}
+
+func canonical(q int, a, b string, turn int) (unitKey, bool) {
+	if a > b {
+		return unitKey{q, b, a, turn}, true
+	}
+	return unitKey{q, a, b, turn}, false
+}
+
+func disagreements(ctx context.Context, s *store.Store, f DisagreementFilter) ([]DisagreementUnit, error) {
+	if f.Turn < 0 || f.Turn > 2 {
+		return nil, fmt.Errorf("disagreements: turn %d: want 1, 2 or 0 for both", f.Turn)
+	}
+	judge, err := resolveJudge(ctx, s, f.Judge)
+	if err != nil {
+		return nil, fmt.Errorf("disagreements: %w", err)
+	}
+	group := f.Humans
+	if group == "all" {
+		group = ""
+	}
+	questions, err := s.Questions(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("disagreements: %w", err)
+	}
+	category := make(map[int]string, len(questions))
+	for _, q := range questions {
+		category[q.ID] = q.Category
+	}
+	answers, err := s.Answers(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("disagreements: %w", err)
+	}
+	type ansKey struct {
+		q int
+		m string
+	}
+	lengths := make(map[ansKey][]int, len(answers))
+	for _, a := range answers {
+		ls := make([]int, len(a.Turns))
+		for i, t := range a.Turns {
+			ls[i] = len([]rune(t))
+		}
+		lengths[ansKey{a.QuestionID, a.Model}] = ls
+	}
+	length := func(q int, m string, turn int) int {
+		if ls := lengths[ansKey{q, m}]; turn >= 1 && turn <= len(ls) {
+			return ls[turn-1]
+		}
+		return 0
+	}
+	pairA, pairB := f.ModelA, f.ModelB
+	if pairA > pairB {
+		pairA, pairB = pairB, pairA
+	}
+	keep := func(k unitKey) bool {
+		return (f.Turn == 0 || k.turn == f.Turn) &&
+			(f.Category == "" || category[k.q] == f.Category) &&
+			(pairA == "" && pairB == "" || k.a == pairA && k.b == pairB)
+	}
+	verdicts, err := s.Verdicts(ctx, judge)
+	if err != nil {
+		return nil, fmt.Errorf("disagreements: %w", err)
+	}
+	units := make(map[unitKey]*DisagreementUnit)
+	var order []unitKey
+	for _, v := range verdicts {
+		k, swapped := canonical(v.QuestionID, v.Model1, v.Model2, v.Turn)
+		if !keep(k) || verdictClass(v.Combined) == 0 {
+			continue
+		}
+		u := &DisagreementUnit{QuestionID: k.q, Category: category[k.q], ModelA: k.a, ModelB: k.b, Turn: k.turn, Judge: judge,
+			JudgeVerdict: modelTerms(v.Combined)}
+		if v.G1 != nil {
+			u.G1 = modelTerms(v.G1.Winner)
+		}
+		if v.G2 != nil {
+			u.G2 = modelTerms(v.G2.Winner)
+		}
+		if swapped { // the store keeps Model1 < Model2, so this is only defensive
+			u.JudgeVerdict, u.G1, u.G2 = flipVerdict(u.JudgeVerdict), flipVerdict(u.G2), flipVerdict(u.G1)
+		}
+		if f.Inconsistent && u.JudgeVerdict != "inconsistent" {
+			continue
+		}
+		u.LenA, u.LenB = length(k.q, k.a, k.turn), length(k.q, k.b, k.turn)
+		u.LengthDecisive = u.LenA > 0 && u.LenB > 0 && abs(u.LenA-u.LenB) > lengthMargin
+		if f.LengthDecisive && !u.LengthDecisive {
+			continue
+		}
+		if _, dup := units[k]; !dup {
+			order = append(order, k)
+		}
+		units[k] = u // the last verdict of a unit wins, as in the audit
+	}
+	votes, err := s.Votes(ctx, group)
+	if err != nil {
+		return nil, fmt.Errorf("disagreements: %w", err)
+	}
+	for _, v := range votes {
+		k, swapped := canonical(v.QuestionID, v.ModelA, v.ModelB, v.Turn)
+		u := units[k]
+		if u == nil {
+			continue
+		}
+		c := verdictClass(v.Winner)
+		if swapped {
+			c = map[byte]byte{'a': 'b', 'b': 'a', 't': 't'}[c]
+		}
+		switch c {
+		case 'a':
+			u.HumanA++
+		case 'b':
+			u.HumanB++
+		case 't':
+			u.HumanTie++
+		default:
+			continue
+		}
+		u.Votes++
+		if c != verdictClass(u.JudgeVerdict) {
+			u.Disagreeing++
+		}
+	}
+	out := make([]DisagreementUnit, 0, len(order))
+	for _, k := range order {
+		if u := units[k]; u.Disagreeing > 0 {
+			out = append(out, *u)
+		}
+	}
+	slices.SortStableFunc(out, func(x, y DisagreementUnit) int {
+		if x.Disagreeing != y.Disagreeing {
+			return y.Disagreeing - x.Disagreeing
+		}
+		// more of the votes disagreeing first, then the unit order
+		if c := y.Disagreeing*x.Votes - x.Disagreeing*y.Votes; c != 0 {
+			return c
+		}
+		return 0
+	})
+	return out, nil
+}
+
+func flipVerdict(s string) string {
+	switch s {
+	case "model_a":
+		return "model_b"
+	case "model_b":
+		return "model_a"
+	}
+	return s
+}
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
+
+func unitDetail(ctx context.Context, s *store.Store, question int, modelA, modelB string, turn int, judge string) (*UnitDetail, error) {
+	if turn < 1 {
+		return nil, fmt.Errorf("unit detail: turn %d: want 1 or more", turn)
+	}
+	if modelA == modelB {
+		return nil, fmt.Errorf("unit detail: a unit compares two different models (got %q twice)", modelA)
+	}
+	k, _ := canonical(question, modelA, modelB, turn)
+	d := &UnitDetail{QuestionID: question, Turn: turn, ModelA: k.a, ModelB: k.b, Votes: []UnitVote{}}
+	questions, err := s.Questions(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("unit detail: %w", err)
+	}
+	found := false
+	for _, q := range questions {
+		if q.ID == question {
+			found = true
+			d.Category, d.Prompts = q.Category, upTo(q.Turns, turn)
+			d.Reference = upTo(q.Reference, turn)
+		}
+	}
+	if !found {
+		return nil, fmt.Errorf("unit detail: no question %d", question)
+	}
+	answers, err := s.Answers(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("unit detail: %w", err)
+	}
+	for _, a := range answers {
+		if a.QuestionID != question {
+			continue
+		}
+		switch a.Model {
+		case k.a:
+			d.AnswerA = upTo(a.Turns, turn)
+		case k.b:
+			d.AnswerB = upTo(a.Turns, turn)
+		}
+	}
+	votes, err := s.Votes(ctx, "")
+	if err != nil {
+		return nil, fmt.Errorf("unit detail: %w", err)
+	}
+	for _, v := range votes {
+		vk, swapped := canonical(v.QuestionID, v.ModelA, v.ModelB, v.Turn)
+		if vk != k {
+			continue
+		}
+		w := v.Winner
+		if swapped {
+			w = flipVerdict(modelTerms(w))
+		}
+		d.Votes = append(d.Votes, UnitVote{Annotator: v.Annotator, Group: v.Group, Verdict: modelTerms(w), Left: v.Left,
+			TimeMS: v.TimeMS, Rationale: v.Rationale, CreatedAt: v.CreatedAt})
+	}
+	if judge != "" {
+		verdicts, err := s.Verdicts(ctx, judge)
+		if err != nil {
+			return nil, fmt.Errorf("unit detail: %w", err)
+		}
+		for _, v := range verdicts {
+			vk, swapped := canonical(v.QuestionID, v.Model1, v.Model2, v.Turn)
+			if vk != k {
+				continue
+			}
+			d.Judge, d.JudgeVerdict = v.Judge, modelTerms(v.Combined)
+			d.G1, d.G2 = unitGame(v.G1), unitGame(v.G2)
+			if swapped {
+				d.JudgeVerdict, d.G1, d.G2 = flipVerdict(d.JudgeVerdict), d.G2, d.G1
+				for _, g := range []*UnitGame{d.G1, d.G2} {
+					if g != nil {
+						g.Winner = flipVerdict(g.Winner)
+					}
+				}
+			}
+		}
+	}
+	return d, nil
+}
+
+func unitGame(g *store.Game) *UnitGame {
+	if g == nil {
+		return nil
+	}
+	return &UnitGame{Winner: modelTerms(g.Winner), Explanation: g.Judgment, Error: g.Error}
+}
+
+func upTo(turns []string, n int) []string {
+	if len(turns) > n {
+		return turns[:n]
+	}
+	return turns
+}

@@ -1,0 +1,132 @@
+// Issue 6: the report screen on the shared MT-Bench data. The data is imported
+// with the headless CLI into the database the dev build serves (the same file),
+// before the tests; everything skips when ../../shared/data is absent.
+import { expect, test } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const DATA = path.resolve(here, '../../../shared/data');
+const CLI = path.resolve(here, process.env.CONCORD_CLI_BIN ?? '../../build/bin/concord-cli');
+const haveData = existsSync(path.join(DATA, 'mt_bench_human_judgments/human.csv'));
+
+function cli(...args: string[]): string {
+  return execFileSync(CLI, ['--db', process.env.CONCORD_E2E_DB!, ...args], { encoding: 'utf8', maxBuffer: 64 << 20 });
+}
+
+test.describe.configure({ mode: 'serial' });
+test.skip(!haveData, `shared MT-Bench data not found at ${DATA}`);
+
+test.beforeAll(() => {
+  if (!existsSync(CLI)) throw new Error(`${CLI} is missing; build it with: go build -o build/bin/concord-cli .`);
+  cli('import', path.join(DATA, 'mt_bench'), path.join(DATA, 'mt_bench_human_judgments'));
+});
+
+async function openReport(page: import('@playwright/test').Page): Promise<number> {
+  await page.goto('/#/home');
+  await expect(page.getByTestId('nav-report')).toBeVisible();
+  const t0 = await page.evaluate(() => performance.now());
+  await page.getByTestId('nav-report').click();
+  await expect(page.getByTestId('agreement-row').first()).toBeVisible();
+  await expect(page.getByTestId('chart-agreement')).toBeVisible();
+  const t1 = await page.evaluate(() => performance.now());
+  return t1 - t0;
+}
+
+async function chooseTurn1Experts(page: import('@playwright/test').Page): Promise<number> {
+  await expect(page.getByTestId('report-judge')).toHaveValue('gpt-4');
+  const t0 = await page.evaluate(() => performance.now());
+  await page.getByTestId('report-humans').selectOption('expert');
+  await page.getByTestId('report-turn').selectOption('1');
+  await expect(page.getByTestId('agreement-row')).toHaveCount(2);
+  await expect(page.getByTestId('report-totals')).toContainText('1,343 human votes');
+  return (await page.evaluate(() => performance.now())) - t0;
+}
+
+test('the agreement table shows the MT-Bench paper figures for turn 1 experts', async ({ page }, info) => {
+  const openMs = await openReport(page);
+  const filterMs = await chooseTurn1Experts(page);
+  const cell = (id: string) => page.getByTestId(id).locator('.pct');
+  await expect(cell('agree-judge-1-with')).toHaveText('66%');
+  await expect(cell('agree-judge-1-without')).toHaveText('85%');
+  await expect(cell('agree-human-1-with')).toHaveText('63%');
+  await expect(cell('agree-human-1-without')).toHaveText('81%');
+  await expect(page.getByTestId('agree-judge-1-with')).toContainText('of 1,343');
+  await expect(page.getByTestId('agree-judge-1-without')).toContainText('of 859');
+  await expect(page.getByTestId('agree-human-1-with')).toContainText('of 721');
+  await expect(page.getByTestId('agree-human-1-without')).toContainText('of 479');
+  // Engine warnings sit beside the panels they qualify.
+  await expect(page.getByTestId('warn-position')).toContainText('both orders');
+  await expect(page.getByTestId('warn-length')).toContainText('answer lengths');
+  // Every chart is drawn.
+  for (const id of ['chart-agreement', 'chart-position-category', 'chart-position-pair', 'chart-length', 'chart-board-human', 'chart-board-judge']) {
+    await expect(page.getByTestId(id).locator('canvas')).toHaveAttribute('data-drawn', 'true');
+  }
+  const msg = `report screen on MT-Bench: opened in ${openMs.toFixed(0)} ms (click to table and chart), turn-1 expert filter applied in ${filterMs.toFixed(0)} ms`;
+  console.log(msg);
+  info.annotations.push({ type: 'timing', description: msg });
+  expect(openMs).toBeGreaterThan(0);
+});
+
+test('a click on a disagreement opens its answers and votes', async ({ page }) => {
+  await openReport(page);
+  await chooseTurn1Experts(page);
+  const items = page.getByTestId('dis-item');
+  await expect(items.first()).toBeVisible();
+  const text = (await items.first().textContent()) ?? '';
+  const m = /(\d+) of (\d+) disagree/.exec(text);
+  expect(m, text).not.toBeNull();
+  await items.first().click();
+  const detail = page.getByTestId('dis-detail');
+  await expect(detail.getByTestId('dis-answer-a').locator('.md')).not.toBeEmpty();
+  await expect(detail.getByTestId('dis-answer-b').locator('.md')).not.toBeEmpty();
+  // The votes table lists every human vote on the unit (any group), so at least the listed ones.
+  const rows = detail.getByTestId('dis-votes').locator('tbody tr');
+  expect(await rows.count()).toBeGreaterThanOrEqual(Number(m![2]));
+  await expect(detail.getByTestId('dis-g1')).toBeVisible();
+  await expect(detail.getByTestId('dis-g2')).toBeVisible();
+
+  // The inconsistent-judge filter keeps only inconsistent verdicts.
+  await page.getByTestId('dis-inconsistent').check();
+  await expect(items.first()).toContainText('judge: inconsistent');
+});
+
+test('the HTML export opens from a file URL with its charts and no network request', async ({ page }) => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'concord-report-'));
+  const file = path.join(dir, 'report.html');
+  writeFileSync(file, cli('report', '--format', 'html', '--judge', 'gpt-4', '--humans', 'expert', '--turn', '1', '--bootstrap', '200'));
+  const requests: string[] = [];
+  page.on('request', (r) => requests.push(r.url()));
+  await page.goto(pathToFileURL(file).href);
+  await expect(page.locator('h1')).toContainText('gpt-4');
+  await expect(page.locator('table').first()).toContainText('66.0% (886/1343)');
+  const charts = page.locator('svg.chart');
+  expect(await charts.count()).toBeGreaterThanOrEqual(5);
+  for (const svg of await charts.all()) {
+    const box = await svg.boundingBox();
+    expect(box && box.width > 100 && box.height > 50).toBeTruthy();
+    expect(await svg.locator('rect, circle').count()).toBeGreaterThan(0);
+  }
+  expect(requests.length).toBeGreaterThan(0);
+  expect(requests.filter((u) => !u.startsWith('file:'))).toEqual([]);
+});
+
+test('screenshots in light and dark', async ({ page }) => {
+  const out = process.env.REPORT_SHOTS;
+  test.skip(!out, 'set REPORT_SHOTS=dir to save screenshots of the report screen');
+  mkdirSync(out!, { recursive: true });
+  await page.setViewportSize({ width: 1400, height: 900 });
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    await openReport(page);
+    await chooseTurn1Experts(page);
+    await page.getByTestId('dis-item').first().click();
+    await expect(page.getByTestId('dis-votes')).toBeVisible();
+    for (const panel of ['agreement', 'position', 'length', 'models', 'disagreements']) {
+      await page.getByTestId(`panel-${panel}`).screenshot({ path: path.join(out!, `report-${panel}-${scheme}.png`) });
+    }
+  }
+});
