@@ -22,6 +22,9 @@ for (const [file, how] of [
 // passed on through the environment rather than made again.
 process.env.CONCORD_E2E_DB ??= path.join(mkdtempSync(path.join(tmpdir(), 'concord-e2e-')), 'concord.db');
 const DB_PATH = process.env.CONCORD_E2E_DB;
+// The app keeps its API key file and price table in the config folder: give
+// the run its own, so tests never touch the user's.
+process.env.CONCORD_E2E_CONFIG ??= mkdtempSync(path.join(tmpdir(), 'concord-e2e-config-'));
 
 const chromiumArgs = [
   '--disable-gpu',
@@ -50,11 +53,13 @@ export default defineConfig({
     viewport: { width: 1280, height: 800 },
     launchOptions: { executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: chromiumArgs },
   },
-  webServer: {
+  webServer: [
+  {
     command:
       `xvfb-run -a -s "-screen 0 1280x1024x24" ${JSON.stringify(binary)} --db ${JSON.stringify(DB_PATH)} ` +
       `-assetdir ../frontend/dist -devserver 127.0.0.1:34115`,
     cwd: frontend,
+    env: { ...process.env, XDG_CONFIG_HOME: process.env.CONCORD_E2E_CONFIG } as Record<string, string>,
     url: BASE_URL,
     reuseExistingServer: false,
     timeout: 120_000,
@@ -62,4 +67,17 @@ export default defineConfig({
     stderr: 'pipe',
     gracefulShutdown: { signal: 'SIGTERM', timeout: 5000 },
   },
+  // judge.spec.ts: an OpenAI-compatible stand-in (see fake-openai.mjs).
+  {
+    command: 'node e2e/fake-openai.mjs',
+    cwd: frontend,
+    url: 'http://127.0.0.1:34117/health',
+    env: { FAKE_OPENAI_PORT: '34117', FAKE_OPENAI_KEY: 'sk-concord-e2e-9f3a1c7d5b', FAKE_OPENAI_DELAY: '40' },
+    reuseExistingServer: false,
+    timeout: 10_000,
+    stdout: 'ignore',
+    stderr: 'pipe',
+    gracefulShutdown: { signal: 'SIGTERM', timeout: 2000 },
+  },
+  ],
 });
