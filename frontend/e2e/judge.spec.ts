@@ -15,7 +15,12 @@ const UNSET_ENV = 'CONCORD_E2E_UNSET_KEY_VAR'; // so the run takes the saved key
 const JUDGE = 'e2e-judge';
 
 // Where the app keeps a typed key (Go's os.UserConfigDir()/concord/api_key).
-const keyFile = path.join(process.env.XDG_CONFIG_HOME || path.join(homedir(), '.config'), 'concord', 'api_key');
+// The Playwright config starts the app with XDG_CONFIG_HOME = CONCORD_E2E_CONFIG.
+const keyFile = path.join(
+  process.env.CONCORD_E2E_CONFIG || process.env.XDG_CONFIG_HOME || path.join(homedir(), '.config'),
+  'concord',
+  'api_key',
+);
 
 async function num(page: Page, id: string): Promise<number> {
   return Number((await page.getByTestId(id).textContent())?.replace(/[,\s]/g, ''));
