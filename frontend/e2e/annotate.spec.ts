@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { BASE_URL, watchRequests } from './helpers';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const CLI = path.resolve(here, '../../build/bin/concord-cli');
+const CLI = path.resolve(here, process.env.CONCORD_CLI_BIN ?? '../../build/bin/concord-cli');
 const DB = process.env.CONCORD_E2E_DB!;
 const HOSTILE = path.resolve(here, 'fixtures/hostile');
 const WHO = 'e2e-annotator';

@@ -3,7 +3,11 @@ import { expect, type Page } from '@playwright/test';
 import type { Info } from '../src/lib/types';
 
 /** Where the Wails dev build serves the app (its -devserver flag). */
-export const BASE_URL = 'http://127.0.0.1:34115';
+// CONCORD_E2E_PORT lets several runs share a machine (default 34115).
+export const APP_PORT = Number(process.env.CONCORD_E2E_PORT ?? 34115);
+export const BASE_URL = `http://127.0.0.1:${APP_PORT}`;
+/** The fake OpenAI-compatible server of judge.spec.ts listens on the app port + 2. */
+export const FAKE_OPENAI_PORT = APP_PORT + 2;
 
 /** backendInfo calls the real Go binding, for exact numbers to compare with the screen. */
 export async function backendInfo(page: Page): Promise<Info> {

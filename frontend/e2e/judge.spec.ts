@@ -1,5 +1,5 @@
 // Issue 4: the judge screen against a fake OpenAI-compatible server
-// (fake-openai.mjs, started by playwright.config.ts on port 34117 and
+// (fake-openai.mjs, started by playwright.config.ts on the app port + 2 and
 // requiring FAKE_KEY). In a fresh database holding the demo study: save a
 // typed API key (never shown again), dry run, start, cancel part-way, resume
 // to completion, and inspect a verdict with both orders side by side.
@@ -7,9 +7,9 @@ import { expect, test, type Page } from '@playwright/test';
 import { existsSync, rmSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
-import { BASE_URL, backendInfo, watchRequests } from './helpers';
+import { BASE_URL, FAKE_OPENAI_PORT, backendInfo, watchRequests } from './helpers';
 
-const FAKE_URL = 'http://127.0.0.1:34117/v1';
+const FAKE_URL = `http://127.0.0.1:${FAKE_OPENAI_PORT}/v1`;
 const FAKE_KEY = 'sk-concord-e2e-9f3a1c7d5b'; // = FAKE_OPENAI_KEY in playwright.config.ts
 const UNSET_ENV = 'CONCORD_E2E_UNSET_KEY_VAR'; // so the run takes the saved key file
 const JUDGE = 'e2e-judge';

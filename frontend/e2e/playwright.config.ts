@@ -1,16 +1,18 @@
 // End-to-end tests in Debian's chromium against the Wails dev build, which
-// serves frontend/dist with working Go bindings at 127.0.0.1:34115 (see
+// serves frontend/dist with working Go bindings at 127.0.0.1:$CONCORD_E2E_PORT (default 34115; see
 // ../../shared/RECIPES.md). Build first: `make build-dev` (frontend + binary).
 import { defineConfig } from '@playwright/test';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BASE_URL } from './helpers';
+import { APP_PORT, BASE_URL, FAKE_OPENAI_PORT } from './helpers';
 
 const frontend = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const binary = path.resolve(frontend, process.env.CONCORD_DEV_BIN ?? '../build/bin/concord-dev');
-const dist = path.resolve(frontend, 'dist/index.html');
+// CONCORD_E2E_DIST: another built frontend (npx vite build --outDir DIR), so parallel runs don't share dist/.
+const distDir = path.resolve(frontend, process.env.CONCORD_E2E_DIST ?? 'dist');
+const dist = path.join(distDir, 'index.html');
 for (const [file, how] of [
   [binary, 'make build-dev (go build -tags dev,webkit2_41 -o build/bin/concord-dev .)'],
   [dist, 'npm run build'],
@@ -39,7 +41,7 @@ if (process.getuid?.() === 0) chromiumArgs.unshift('--no-sandbox');
 export default defineConfig({
   testDir: '.',
   testMatch: '**/*.spec.ts',
-  outputDir: path.join(frontend, 'test-results'),
+  outputDir: process.env.CONCORD_E2E_OUTPUT ?? path.join(frontend, 'test-results'),
   fullyParallel: false,
   workers: 1, // one Go backend per app process
   retries: 0,
@@ -57,7 +59,7 @@ export default defineConfig({
   {
     command:
       `xvfb-run -a -s "-screen 0 1280x1024x24" ${JSON.stringify(binary)} --db ${JSON.stringify(DB_PATH)} ` +
-      `-assetdir ../frontend/dist -devserver 127.0.0.1:34115`,
+      `-assetdir ${JSON.stringify(distDir)} -devserver 127.0.0.1:${APP_PORT}`,
     cwd: frontend,
     env: { ...process.env, XDG_CONFIG_HOME: process.env.CONCORD_E2E_CONFIG } as Record<string, string>,
     url: BASE_URL,
@@ -71,8 +73,8 @@ export default defineConfig({
   {
     command: 'node e2e/fake-openai.mjs',
     cwd: frontend,
-    url: 'http://127.0.0.1:34117/health',
-    env: { FAKE_OPENAI_PORT: '34117', FAKE_OPENAI_KEY: 'sk-concord-e2e-9f3a1c7d5b', FAKE_OPENAI_DELAY: '40' },
+    url: `http://127.0.0.1:${FAKE_OPENAI_PORT}/health`,
+    env: { FAKE_OPENAI_PORT: String(FAKE_OPENAI_PORT), FAKE_OPENAI_KEY: 'sk-concord-e2e-9f3a1c7d5b', FAKE_OPENAI_DELAY: '40' },
     reuseExistingServer: false,
     timeout: 10_000,
     stdout: 'ignore',
