@@ -1048,11 +1048,7 @@ func (im *importer) vote(line int, raw []byte, path string) (outcome, error) {
 	if r.Left != "" && r.Left != ma && r.Left != mb {
 		return 0, fieldErr(line, "left_model", "%q is neither model of the pair", r.Left)
 	}
-	group := r.Group
-	if group == "" {
-		group = annotatorGroup(judge)
-	}
-	aid, err := im.annotatorID(judge, group)
+	aid, err := im.annotatorID(judge, r.Group)
 	if err != nil {
 		return 0, &recordError{Line: line, Err: err}
 	}
@@ -1100,9 +1096,14 @@ func (im *importer) vote(line int, raw []byte, path string) (outcome, error) {
 	return replaced, nil
 }
 
+// annotatorID finds or creates an annotator; a new one without a group gets
+// the group its name implies (expert_12 is in "expert").
 func (im *importer) annotatorID(name, group string) (int64, error) {
 	if id, ok := im.annotators[name]; ok {
 		return id, nil
+	}
+	if group == "" {
+		group = annotatorGroup(name)
 	}
 	res, err := im.tx.ExecContext(im.ctx, `INSERT INTO annotators(name, grp) VALUES (?, ?)`, name, group)
 	if err != nil {

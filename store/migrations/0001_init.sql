@@ -79,7 +79,6 @@ CREATE TABLE votes (
     CHECK (model_a < model_b)
 );
 CREATE INDEX votes_unit ON votes(question_id, model_a, model_b, turn);
-CREATE INDEX votes_annotator ON votes(annotator_id, study_id);
 
 -- One row per judge and unit; g1 shows model_1 first, g2 shows model_2 first.
 CREATE TABLE verdicts (
