@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"time"
 )
@@ -49,6 +50,27 @@ func (s *Store) ExportVotes(ctx context.Context, w io.Writer, format, group stri
 	if err != nil {
 		return err
 	}
+	// Units in order, so that two databases with the same votes export the
+	// same file whatever order the votes arrived in.
+	sort.SliceStable(votes, func(i, j int) bool {
+		a, b := votes[i], votes[j]
+		if a.QuestionID != b.QuestionID {
+			return a.QuestionID < b.QuestionID
+		}
+		if a.ModelA != b.ModelA {
+			return a.ModelA < b.ModelA
+		}
+		if a.ModelB != b.ModelB {
+			return a.ModelB < b.ModelB
+		}
+		if a.Turn != b.Turn {
+			return a.Turn < b.Turn
+		}
+		if a.Annotator != b.Annotator {
+			return a.Annotator < b.Annotator
+		}
+		return a.UID < b.UID
+	})
 	bw := bufio.NewWriter(w)
 	switch format {
 	case "csv":

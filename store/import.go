@@ -311,6 +311,7 @@ type importer struct {
 	ordinals   map[string]int    // vote key -> occurrences so far in the current file
 
 	insVote *sql.Stmt
+	pending []pendingVote // validated votes not yet written
 }
 
 func newImporter(ctx context.Context, tx *sql.Tx, now time.Time, replace bool) (*importer, error) {
@@ -416,6 +417,11 @@ func (im *importer) file(f inputFile, fr *FileReport, progress func(int)) error 
 		if err != nil {
 			return err
 		}
+		if len(im.pending) >= voteChunk {
+			if err := im.flushVotes(fr); err != nil {
+				return err
+			}
+		}
 		fr.Records++
 		switch res {
 		case added:
@@ -432,6 +438,9 @@ func (im *importer) file(f inputFile, fr *FileReport, progress func(int)) error 
 			progress(fr.Records)
 		}
 	}
+	if err := im.flushVotes(fr); err != nil {
+		return err
+	}
 	if fr.Records == 0 {
 		return &recordError{Line: 1, Err: errors.New("file is empty")}
 	}
@@ -444,6 +453,7 @@ const (
 	added outcome = iota
 	unchanged
 	replaced
+	deferred // written with its chunk and counted then
 )
 
 func contentHash(parts ...any) string {
@@ -1062,36 +1072,82 @@ func (im *importer) vote(line int, raw []byte, path string) (outcome, error) {
 	if uid == "" {
 		// Votes without an id are identified by their unit and how many
 		// times the same annotator voted on it before in this file, so
-		// re-importing the same file is idempotent.
+		// re-importing the same file is idempotent. The question leads so
+		// that ids sort near their unit (see flushVotes).
 		key := fmt.Sprintf("%s\x00%d\x00%s\x00%s\x00%d", judge, qid, ma, mb, turn)
 		im.ordinals[key]++
-		uid = "h:" + contentHash(key, im.ordinals[key])
+		uid = fmt.Sprintf("q%d:%s", qid, contentHash(key, im.ordinals[key])[:24])
 	}
+	im.pending = append(im.pending, pendingVote{line: line, uid: uid, annotator: aid, question: qid, modelA: ma, modelB: mb,
+		turn: turn, winner: w, left: r.Left, created: created, timeMS: timeMS, rationale: r.Rationale, source: source})
+	return deferred, nil
+}
+
+// pendingVote is a validated vote waiting to be written with its chunk.
+type pendingVote struct {
+	line, question, turn                       int
+	annotator                                  int64
+	timeMS                                     int
+	uid, modelA, modelB, winner, left, created string
+	rationale, source                          string
+}
+
+// voteChunk is how many votes are validated before they are written, sorted
+// by id: sorted inserts touch the indexes' pages in order instead of at
+// random, which makes large imports several times faster, and memory stays
+// bounded by the chunk.
+const voteChunk = 50_000
+
+// flushVotes writes the pending votes in id order and counts the outcomes.
+func (im *importer) flushVotes(fr *FileReport) error {
+	sort.Slice(im.pending, func(i, j int) bool { return im.pending[i].uid < im.pending[j].uid })
+	for _, v := range im.pending {
+		res, err := im.writeVote(v)
+		if err != nil {
+			return err
+		}
+		switch res {
+		case added:
+			fr.Added++
+		case unchanged:
+			fr.Unchanged++
+		case replaced:
+			fr.Replaced++
+		}
+	}
+	im.pending = im.pending[:0]
+	return nil
+}
+
+// writeVote inserts a vote, or compares it with the stored vote of the same
+// id: the same is unchanged, a different one is an error or, with --replace,
+// replaces it.
+func (im *importer) writeVote(v pendingVote) (outcome, error) {
 	var left any
-	if r.Left != "" {
-		left = r.Left
+	if v.left != "" {
+		left = v.left
 	}
-	res, err := im.insVote.ExecContext(im.ctx, uid, aid, qid, ma, mb, turn, w, left, nil, created, timeMS, r.Rationale, source)
+	res, err := im.insVote.ExecContext(im.ctx, v.uid, v.annotator, v.question, v.modelA, v.modelB, v.turn, v.winner, left, nil, v.created, v.timeMS, v.rationale, v.source)
 	if err != nil {
-		return 0, &recordError{Line: line, Err: fmt.Errorf("write vote: %w", err)}
+		return 0, &recordError{Line: v.line, Err: fmt.Errorf("write vote: %w", err)}
 	}
 	if n, _ := res.RowsAffected(); n == 1 {
 		return added, nil
 	}
 	var oldWinner, oldLeft string
 	var oldA int64
-	if err := im.tx.QueryRowContext(im.ctx, `SELECT annotator_id, winner, coalesce(left_model, '') FROM votes WHERE uid = ?`, uid).Scan(&oldA, &oldWinner, &oldLeft); err != nil {
-		return 0, &recordError{Line: line, Err: err}
+	if err := im.tx.QueryRowContext(im.ctx, `SELECT annotator_id, winner, coalesce(left_model, '') FROM votes WHERE uid = ?`, v.uid).Scan(&oldA, &oldWinner, &oldLeft); err != nil {
+		return 0, &recordError{Line: v.line, Err: err}
 	}
-	if oldA == aid && oldWinner == w && oldLeft == r.Left {
+	if oldA == v.annotator && oldWinner == v.winner && oldLeft == v.left {
 		return unchanged, nil
 	}
 	if !im.replace {
-		return 0, &recordError{Line: line, Err: fmt.Errorf("vote %s already exists with different content (use --replace to overwrite)", uid)}
+		return 0, &recordError{Line: v.line, Err: fmt.Errorf("vote %s already exists with different content (use --replace to overwrite)", v.uid)}
 	}
 	if _, err := im.tx.ExecContext(im.ctx, `UPDATE votes SET annotator_id = ?, question_id = ?, model_a = ?, model_b = ?, turn = ?, winner = ?, left_model = ?, time_ms = ?, rationale = ?, source = ? WHERE uid = ?`,
-		aid, qid, ma, mb, turn, w, left, timeMS, r.Rationale, source, uid); err != nil {
-		return 0, &recordError{Line: line, Err: err}
+		v.annotator, v.question, v.modelA, v.modelB, v.turn, v.winner, left, v.timeMS, v.rationale, v.source, v.uid); err != nil {
+		return 0, &recordError{Line: v.line, Err: err}
 	}
 	return replaced, nil
 }
