@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"sync"
 
 	"github.com/wailsapp/wails/v2"
 	"github.com/wailsapp/wails/v2/pkg/options"
@@ -31,8 +30,6 @@ type App struct {
 	emit func(name string, data any)
 	// dialogs opens native file pickers; tests replace it.
 	dialogs dialogs
-
-	mu sync.Mutex // guards long-running operations started from the window
 }
 
 type dialogs interface {
