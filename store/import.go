@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"io"
 	"io/fs"
 	"os"
@@ -308,7 +309,7 @@ type importer struct {
 	annotators map[string]int64
 	judges     map[string]int64
 	prompts    map[string]string // name -> hash
-	ordinals   map[string]int    // vote key -> occurrences so far in the current file
+	ordinals   map[uint64]uint32 // hash of a vote's key -> occurrences so far in the current file (8+4 bytes a key)
 
 	insVote *sql.Stmt
 	pending []pendingVote // validated votes not yet written
@@ -317,7 +318,7 @@ type importer struct {
 func newImporter(ctx context.Context, tx *sql.Tx, now time.Time, replace bool) (*importer, error) {
 	im := &importer{ctx: ctx, tx: tx, now: now.UTC().Format(time.RFC3339Nano), replace: replace,
 		questions: map[int]int{}, models: map[string]int64{}, annotators: map[string]int64{},
-		judges: map[string]int64{}, prompts: map[string]string{}, ordinals: map[string]int{}}
+		judges: map[string]int64{}, prompts: map[string]string{}, ordinals: map[uint64]uint32{}}
 	load := func(q string, each func(*sql.Rows) error) error {
 		rows, err := tx.QueryContext(ctx, q)
 		if err != nil {
@@ -1075,8 +1076,11 @@ func (im *importer) vote(line int, raw []byte, path string) (outcome, error) {
 		// re-importing the same file is idempotent. The question leads so
 		// that ids sort near their unit (see flushVotes).
 		key := fmt.Sprintf("%s\x00%d\x00%s\x00%s\x00%d", judge, qid, ma, mb, turn)
-		im.ordinals[key]++
-		uid = fmt.Sprintf("q%d:%s", qid, contentHash(key, im.ordinals[key])[:24])
+		h := fnv.New64a()
+		h.Write([]byte(key))
+		k := h.Sum64()
+		im.ordinals[k]++
+		uid = fmt.Sprintf("q%d:%s", qid, contentHash(key, im.ordinals[k])[:24])
 	}
 	im.pending = append(im.pending, pendingVote{line: line, uid: uid, annotator: aid, question: qid, modelA: ma, modelB: mb,
 		turn: turn, winner: w, left: r.Left, created: created, timeMS: timeMS, rationale: r.Rationale, source: source})

@@ -168,7 +168,7 @@ func writeSynthetic(tb testing.TB, dir string, n int) {
 		if b >= a {
 			b++
 		}
-		fmt.Fprintf(f, "%d,%s,%s,%s,expert_%d,%d\n", 1+(i*7919)%questions, models[a], models[b], winners[i%3], i%annotators, 1+i%2)
+		fmt.Fprintf(f, "%d,%s,%s,%s,expert_%d,%d\n", 1+(i*7919)%questions, models[a], models[b], winners[i%3], (i/7)%annotators, 1+i%2)
 	}
 	f.Close()
 }
