@@ -77,7 +77,7 @@ func buildReport(ctx context.Context, s *store.Store, opts ReportOptions) (*audi
 type auditInput struct {
 	votes    []audit.HumanVote
 	verdicts []audit.JudgeVerdict
-	warnings []string
+	warnings []audit.Warning
 }
 
 // loadAuditInput reads votes, verdicts, categories and answer lengths and turns
@@ -160,7 +160,8 @@ func loadAuditInput(ctx context.Context, s *store.Store, judge, group string) (*
 		}
 	}
 	if bad > 0 {
-		in.warnings = append(in.warnings, fmt.Sprintf("%d votes or verdicts with an unknown winner were skipped", bad))
+		in.warnings = append(in.warnings, audit.Warning{Section: audit.SectionGeneral,
+			Message: fmt.Sprintf("%d votes or verdicts with an unknown winner were skipped", bad)})
 	}
 	return in, nil
 }

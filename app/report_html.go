@@ -1,6 +1,7 @@
 package app
 
 import (
+	"cmp"
 	"fmt"
 	"html/template"
 	"io"
@@ -117,24 +118,6 @@ func turnS(t *int) string {
 	return strconv.Itoa(*t)
 }
 
-// warningSection places an engine warning next to the figures it qualifies.
-func warningSection(w string) string {
-	l := strings.ToLower(w)
-	switch {
-	case strings.Contains(l, "length"):
-		return "length"
-	case strings.Contains(l, "both orders"), strings.Contains(l, "left"), strings.Contains(l, "position"), strings.Contains(l, "inconsisten"):
-		return "position"
-	case strings.Contains(l, "rating"), strings.Contains(l, "rank"), strings.Contains(l, "win rate"), strings.Contains(l, "leaderboard"):
-		return "models"
-	case strings.Contains(l, "annotator"):
-		return "annotators"
-	case strings.Contains(l, "agreement"), strings.Contains(l, "small sample"), strings.Contains(l, "excluded"), strings.Contains(l, "no observations"):
-		return "agreement"
-	}
-	return "general"
-}
-
 func htmlView(r *audit.Report, now time.Time) *htmlReport {
 	v := &htmlReport{Warn: map[string][]string{}}
 	judges := strings.Join(r.Judges, ", ")
@@ -151,8 +134,13 @@ func htmlView(r *audit.Report, now time.Time) *htmlReport {
 	}
 	v.Generated = now.UTC().Format("2006-01-02 15:04 UTC")
 	for _, w := range r.Warnings {
-		s := warningSection(w)
-		v.Warn[s] = append(v.Warn[s], w)
+		s := w.Section
+		switch s {
+		case audit.SectionAgreement, audit.SectionPosition, audit.SectionLength, audit.SectionModels, audit.SectionAnnotators:
+		default:
+			s = audit.SectionGeneral // unknown sections go with the general ones (SCHEMA.md)
+		}
+		v.Warn[s] = append(v.Warn[s], w.Message)
 	}
 
 	// Agreement.
@@ -245,6 +233,7 @@ func htmlView(r *audit.Report, now time.Time) *htmlReport {
 	}
 
 	// Leaderboards.
+	axis := ratingAxis(r.Models.Sources)
 	for _, src := range r.Models.Sources {
 		b := htmlBoard{Source: src.Source}
 		ms := slices.Clone(src.Models)
@@ -268,7 +257,7 @@ func htmlView(r *audit.Report, now time.Time) *htmlReport {
 		if src.Source == "human" {
 			cls = "s-human"
 		}
-		b.Chart = dotChart("Ratings: "+src.Source, rows, cls)
+		b.Chart = dotChart("Ratings: "+src.Source, rows, cls, axis)
 		v.Boards = append(v.Boards, b)
 	}
 	for _, t := range r.Models.KendallTauB {
@@ -283,7 +272,9 @@ func htmlView(r *audit.Report, now time.Time) *htmlReport {
 		v.CloseCalls = append(v.CloseCalls, []string{c.Pair[0] + " vs " + c.Pair[1], strconv.Itoa(c.Votes), estS(c.HumanWinRate, 3),
 			estS(c.JudgeWinRate, 3), shareS(c.JudgeConsistency), further, strings.Join(c.Reasons, "; ")})
 	}
-	for _, a := range r.Annotators {
+	anns := slices.Clone(r.Annotators)
+	slices.SortStableFunc(anns, func(x, y *audit.Annotator) int { return naturalCompare(x.Name, y.Name) })
+	for _, a := range anns {
 		t := "n/a"
 		if a.MedianTimeMS.Valid() {
 			t = fmt.Sprintf("%.1fs", float64(a.MedianTimeMS)/1000)
@@ -515,25 +506,74 @@ type dotRow struct {
 	CI    *audit.Interval
 }
 
-// dotChart draws ratings as dots with interval whiskers on a shared axis.
-func dotChart(label string, rows []dotRow, cls string) *svgFig {
-	if len(rows) == 0 {
-		return nil
-	}
-	lo, hi := math.Inf(1), math.Inf(-1)
-	for _, r := range rows {
-		lo, hi = math.Min(lo, r.Value), math.Max(hi, r.Value)
-		if r.CI != nil && r.CI[0].Valid() && r.CI[1].Valid() {
-			lo, hi = math.Min(lo, float64(r.CI[0])), math.Max(hi, float64(r.CI[1]))
+// naturalCompare orders names with their digit runs compared as numbers
+// (expert_2 before expert_10).
+func naturalCompare(a, b string) int {
+	for a != "" && b != "" {
+		da, db := digitsPrefix(a), digitsPrefix(b)
+		if da != "" && db != "" {
+			na, nb := strings.TrimLeft(da, "0"), strings.TrimLeft(db, "0")
+			if c := cmp.Compare(len(na), len(nb)); c != 0 {
+				return c
+			}
+			if c := strings.Compare(na, nb); c != 0 {
+				return c
+			}
+			a, b = a[len(da):], b[len(db):]
+			continue
 		}
+		if a[0] != b[0] {
+			return cmp.Compare(a[0], b[0])
+		}
+		a, b = a[1:], b[1:]
+	}
+	return cmp.Compare(len(a), len(b))
+}
+
+func digitsPrefix(s string) string {
+	i := 0
+	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+		i++
+	}
+	return s[:i]
+}
+
+// ratingAxis is the rating range [lo, hi] shared by every leaderboard (so
+// the human and judge charts compare at a glance): every rating and interval
+// end, rounded out to 50 points.
+func ratingAxis(sources []*audit.ModelSource) [2]float64 {
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for _, src := range sources {
+		for _, m := range src.Models {
+			if m.Rating == nil || !m.Rating.Value.Valid() {
+				continue
+			}
+			v := float64(m.Rating.Value)
+			lo, hi = math.Min(lo, v), math.Max(hi, v)
+			if ci := m.Rating.CI; ci != nil && ci[0].Valid() && ci[1].Valid() {
+				lo, hi = math.Min(lo, float64(ci[0])), math.Max(hi, float64(ci[1]))
+			}
+		}
+	}
+	if math.IsInf(lo, 0) {
+		return [2]float64{950, 1050}
 	}
 	lo, hi = math.Floor(lo/50)*50, math.Ceil(hi/50)*50
 	if hi <= lo {
-		hi = lo + 50
+		lo, hi = lo-50, hi+50
 	}
+	return [2]float64{lo, hi}
+}
+
+// dotChart draws ratings as dots with interval whiskers on the axis [lo, hi].
+func dotChart(label string, rows []dotRow, cls string, axis [2]float64) *svgFig {
+	if len(rows) == 0 {
+		return nil
+	}
+	lo, hi := axis[0], axis[1]
 	const w, lw, rowH, top = 420.0, 140.0, 22.0, 8.0
 	plotW := w - lw - 16
-	f := &svgFig{W: w, H: top + rowH*float64(len(rows)) + 24, Label: label}
+	f := &svgFig{W: w, H: top + rowH*float64(len(rows)) + 40, Label: label}
 	x := func(v float64) float64 { return lw + plotW*(v-lo)/(hi-lo) }
 	bottom := top + rowH*float64(len(rows))
 	step := 50.0
@@ -544,6 +584,7 @@ func dotChart(label string, rows []dotRow, cls string) *svgFig {
 		f.add(svgEl{Kind: "line", X: x(t), Y: top, X2: x(t), Y2: bottom, Class: "grid"})
 		f.text(x(t), bottom+14, fmt.Sprintf("%.0f", t), "middle", "tick")
 	}
+	f.text(lw+plotW/2, bottom+32, "Bradley-Terry rating (Elo scale)", "middle", "tick")
 	for i, r := range rows {
 		cy := top + rowH*float64(i) + rowH/2
 		f.text(lw-8, cy+4, r.Label, "end", "lbl")

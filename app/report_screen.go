@@ -400,29 +400,19 @@ func unitDetail(ctx context.Context, s *store.Store, question int, modelA, model
 	}
 	k, _ := canonical(question, modelA, modelB, turn)
 	d := &UnitDetail{QuestionID: question, Turn: turn, ModelA: k.a, ModelB: k.b, Votes: []UnitVote{}}
-	questions, err := s.Questions(ctx)
+	q, err := s.Question(ctx, question)
+	if errors.Is(err, store.ErrNoQuestion) {
+		return nil, fmt.Errorf("unit detail: no question %d", question)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("unit detail: %w", err)
 	}
-	found := false
-	for _, q := range questions {
-		if q.ID == question {
-			found = true
-			d.Category, d.Prompts = q.Category, upTo(q.Turns, turn)
-			d.Reference = upTo(q.Reference, turn)
-		}
-	}
-	if !found {
-		return nil, fmt.Errorf("unit detail: no question %d", question)
-	}
-	answers, err := s.Answers(ctx)
+	d.Category, d.Prompts, d.Reference = q.Category, upTo(q.Turns, turn), upTo(q.Reference, turn)
+	answers, err := s.QuestionAnswers(ctx, question)
 	if err != nil {
 		return nil, fmt.Errorf("unit detail: %w", err)
 	}
 	for _, a := range answers {
-		if a.QuestionID != question {
-			continue
-		}
 		switch a.Model {
 		case k.a:
 			d.AnswerA = upTo(a.Turns, turn)
@@ -430,15 +420,12 @@ func unitDetail(ctx context.Context, s *store.Store, question int, modelA, model
 			d.AnswerB = upTo(a.Turns, turn)
 		}
 	}
-	votes, err := s.Votes(ctx, "")
+	votes, err := s.UnitVotes(ctx, question, k.a, k.b, turn)
 	if err != nil {
 		return nil, fmt.Errorf("unit detail: %w", err)
 	}
 	for _, v := range votes {
-		vk, swapped := canonical(v.QuestionID, v.ModelA, v.ModelB, v.Turn)
-		if vk != k {
-			continue
-		}
+		_, swapped := canonical(v.QuestionID, v.ModelA, v.ModelB, v.Turn)
 		w := v.Winner
 		if swapped {
 			w = flipVerdict(modelTerms(w))
@@ -447,15 +434,12 @@ func unitDetail(ctx context.Context, s *store.Store, question int, modelA, model
 			TimeMS: v.TimeMS, Rationale: v.Rationale, CreatedAt: v.CreatedAt})
 	}
 	if judge != "" {
-		verdicts, err := s.Verdicts(ctx, judge)
+		verdicts, err := s.UnitVerdicts(ctx, judge, question, k.a, k.b, turn)
 		if err != nil {
 			return nil, fmt.Errorf("unit detail: %w", err)
 		}
-		for _, v := range verdicts {
-			vk, swapped := canonical(v.QuestionID, v.Model1, v.Model2, v.Turn)
-			if vk != k {
-				continue
-			}
+		for _, v := range verdicts { // the last verdict of a unit wins, as in the audit
+			_, swapped := canonical(v.QuestionID, v.Model1, v.Model2, v.Turn)
 			d.Judge, d.JudgeVerdict = v.Judge, modelTerms(v.Combined)
 			d.G1, d.G2 = unitGame(v.G1), unitGame(v.G2)
 			if swapped {

@@ -114,19 +114,78 @@ test('the HTML export opens from a file URL with its charts and no network reque
   expect(requests.filter((u) => !u.startsWith('file:'))).toEqual([]);
 });
 
+/** openStudyOnAnnotate follows an "Open in Annotate" link and checks the study opens (identifying first if needed). */
+async function openStudyOnAnnotate(page: import('@playwright/test').Page, created: import('@playwright/test').Locator, testid: string): Promise<void> {
+  const name = (await created.locator('.name').getAttribute('title'))!;
+  expect(name).toMatch(/^More votes: /);
+  await created.getByTestId(`${testid}-open`).click();
+  await expect(page).toHaveURL(/#\/annotate/);
+  const identify = page.getByTestId('identify');
+  const opened = page.locator('.study-name');
+  await expect(identify.or(opened)).toBeVisible();
+  if (await identify.isVisible()) {
+    await page.getByTestId('annotator-name').fill('report-e2e');
+    await page.getByTestId('annotator-save').click();
+    await page.locator(`[data-study="${name}"]`).getByTestId('open-study').click();
+  }
+  await expect(opened).toHaveText(name);
+}
+
+test('annotate more from a close call creates a study of its units and opens it', async ({ page }) => {
+  await openReport(page);
+  await chooseTurn1Experts(page);
+  const rows = page.getByTestId('panel-close').locator('tbody tr');
+  await expect(rows.first()).toBeVisible();
+  const pair = ((await rows.first().locator('td').first().textContent()) ?? '').trim();
+  await rows.first().getByTestId('close-more').click();
+  const created = rows.first().getByTestId('close-more-created');
+  // The pair over every MT-Bench question, turn 1 only: 80 units.
+  await expect(created).toContainText(`More votes: ${pair}, turn 1`);
+  await expect(created).toContainText('80 turns to vote');
+  await openStudyOnAnnotate(page, created, 'close-more');
+});
+
+test('annotate more from a filtered disagreement list creates a study of exactly the listed units', async ({ page }) => {
+  await openReport(page);
+  await chooseTurn1Experts(page);
+  await page.getByTestId('dis-inconsistent').check();
+  await expect(page.getByTestId('dis-item').first()).toContainText('judge: inconsistent');
+  const count = Number(((await page.getByTestId('dis-count').textContent()) ?? '').replace(/[^0-9]/g, ''));
+  expect(count).toBeGreaterThan(0);
+  await expect(page.getByTestId('dis-more')).toContainText(`Annotate these ${count.toLocaleString('en')}`);
+  await page.getByTestId('dis-more').click();
+  const created = page.getByTestId('dis-more-created');
+  await expect(created).toContainText('gpt-4 disagreements, expert, turn 1, judge inconsistent');
+  await expect(created).toContainText(`${count} turns to vote`);
+  await openStudyOnAnnotate(page, created, 'dis-more');
+});
+
+// REPORT_SHOTS=dir saves every panel of the screen, and each section of the
+// standalone HTML report, in light and dark at 1280x800 and 1920x1080.
 test('screenshots in light and dark', async ({ page }) => {
+  test.setTimeout(240_000);
   const out = process.env.REPORT_SHOTS;
   test.skip(!out, 'set REPORT_SHOTS=dir to save screenshots of the report screen');
   mkdirSync(out!, { recursive: true });
-  await page.setViewportSize({ width: 1400, height: 900 });
-  for (const scheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme: scheme });
-    await openReport(page);
-    await chooseTurn1Experts(page);
-    await page.getByTestId('dis-item').first().click();
-    await expect(page.getByTestId('dis-votes')).toBeVisible();
-    for (const panel of ['agreement', 'position', 'length', 'models', 'disagreements']) {
-      await page.getByTestId(`panel-${panel}`).screenshot({ path: path.join(out!, `report-${panel}-${scheme}.png`) });
+  const dir = mkdtempSync(path.join(tmpdir(), 'concord-report-'));
+  const file = path.join(dir, 'report.html');
+  writeFileSync(file, cli('report', '--format', 'html', '--judge', 'gpt-4', '--humans', 'expert', '--turn', '1'));
+  for (const [w, h] of [
+    [1280, 800],
+    [1920, 1080],
+  ]) {
+    await page.setViewportSize({ width: w, height: h });
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      await openReport(page);
+      await chooseTurn1Experts(page);
+      await page.getByTestId('dis-item').first().click();
+      await expect(page.getByTestId('dis-votes')).toBeVisible();
+      for (const panel of ['agreement', 'position', 'length', 'models', 'close', 'disagreements', 'annotators']) {
+        await page.getByTestId(`panel-${panel}`).screenshot({ path: path.join(out!, `report-${panel}-${scheme}-${w}.png`) });
+      }
+      await page.goto(pathToFileURL(file).href);
+      await page.screenshot({ path: path.join(out!, `html-${scheme}-${w}.png`), fullPage: true });
     }
   }
 });

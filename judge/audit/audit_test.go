@@ -113,12 +113,54 @@ func TestComputeHandCase(t *testing.T) {
 }
 
 func hasWarning(r *audit.Report, s string) bool {
+	return warningSection(r, s) != ""
+}
+
+// warningSection returns the section of the first warning containing s ("" when none does).
+func warningSection(r *audit.Report, s string) string {
 	for _, w := range r.Warnings {
-		if strings.Contains(w, s) {
-			return true
+		if strings.Contains(w.Message, s) {
+			return w.Section
 		}
 	}
-	return false
+	return ""
+}
+
+func TestWarningSections(t *testing.T) {
+	votes, verdicts := handCase()
+	r := audit.Compute(votes, verdicts, audit.DefaultOptions())
+	empty := audit.Compute(nil, nil, audit.DefaultOptions())
+	cases := []struct {
+		r       *audit.Report
+		message string
+		want    string
+	}{
+		{r, "vs human (all), all turns, with ties: small sample", audit.SectionAgreement},
+		{r, "errors, excluded from agreement", audit.SectionAgreement},
+		{r, "per-category or per-pair agreement figures", audit.SectionAgreement},
+		{r, "no unit was judged in both orders", audit.SectionPosition},
+		{r, "which model was shown on the left", audit.SectionPosition},
+		{r, "lack answer lengths", audit.SectionLength},
+		{r, "length bias, judge:", audit.SectionLength},
+		{empty, "no human votes", audit.SectionGeneral},
+		{empty, "no judge verdicts", audit.SectionGeneral},
+	}
+	for _, c := range cases {
+		if got := warningSection(c.r, c.message); got != c.want {
+			t.Errorf("section of warning %q = %q, want %q (warnings %v)", c.message, got, c.want, c.r.Warnings)
+		}
+	}
+	sections := map[string]bool{audit.SectionGeneral: true, audit.SectionAgreement: true, audit.SectionPosition: true,
+		audit.SectionLength: true, audit.SectionModels: true, audit.SectionAnnotators: true}
+	for _, w := range append(r.Warnings, empty.Warnings...) {
+		if !sections[w.Section] || w.Message == "" {
+			t.Errorf("warning %+v: want a known section and a message", w)
+		}
+	}
+	b, _ := json.Marshal(r.Warnings[:1])
+	if !strings.HasPrefix(string(b), `[{"section":"`) || r.SchemaVersion != 2 {
+		t.Errorf("warnings JSON = %s, schema %d; want objects with a section, schema 2", b, r.SchemaVersion)
+	}
 }
 
 func TestComputeEmpty(t *testing.T) {

@@ -54,7 +54,7 @@ type engine struct {
 	votes                      []vote
 	jv                         []verdict // len(units)*len(judges)
 
-	warnings     []string
+	warnings     []Warning
 	humanSkipped int
 	judgeErrors  []int
 	dupVerdicts  int
@@ -262,7 +262,7 @@ func newEngine(votes []HumanVote, verdicts []JudgeVerdict, opt Options) *engine 
 		tmpJ = append(tmpJ, tj{u, judgeIdx[v.Judge], verdict{cls: comb.class(), incons: comb == Inconsistent, g1: g1, g2: g2}})
 	}
 	if selfPairs > 0 {
-		e.warnf("%d votes or verdicts compare a model with itself and were ignored", selfPairs)
+		e.warnf(SectionGeneral, "%d votes or verdicts compare a model with itself and were ignored", selfPairs)
 	}
 
 	// Renumber pairs in model order and units in (question, pair, turn) order.
@@ -342,10 +342,10 @@ func newEngine(votes []HumanVote, verdicts []JudgeVerdict, opt Options) *engine 
 		}
 	}
 	if e.dupVerdicts > 0 {
-		e.warnf("%d repeated verdicts of one judge on one unit: the last one of each was kept", e.dupVerdicts)
+		e.warnf(SectionGeneral, "%d repeated verdicts of one judge on one unit: the last one of each was kept", e.dupVerdicts)
 	}
 	if e.humanSkipped > 0 {
-		e.warnf("%d human votes without a usable verdict were excluded", e.humanSkipped)
+		e.warnf(SectionGeneral, "%d human votes without a usable verdict were excluded", e.humanSkipped)
 	}
 	return e
 }
@@ -381,8 +381,8 @@ func cmp2(a, b [2]int32) int {
 	return int(a[1] - b[1])
 }
 
-func (e *engine) warnf(format string, args ...any) {
-	e.warnings = append(e.warnings, fmt.Sprintf(format, args...))
+func (e *engine) warnf(section, format string, args ...any) {
+	e.warnings = append(e.warnings, Warning{Section: section, Message: fmt.Sprintf(format, args...)})
 }
 
 // plurality returns the per-class vote counts of a unit and the plurality code:

@@ -329,9 +329,9 @@ func render(w io.Writer, r *Report, md bool) error {
 		d.heading(2, "Warnings")
 		for _, w := range r.Warnings {
 			if md {
-				d.printf("- %s\n", w)
+				d.printf("- %s (%s)\n", w.Message, w.Section)
 			} else {
-				d.printf("  ! %s\n", w)
+				d.printf("  ! %s\n", w.Message)
 			}
 		}
 	}

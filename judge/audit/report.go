@@ -9,7 +9,29 @@ import (
 )
 
 // SchemaVersion is the version of the JSON form of Report (see SCHEMA.md).
-const SchemaVersion = 1
+// Version 2 made each warning an object with the section it qualifies.
+const SchemaVersion = 2
+
+// Sections of the report a Warning can qualify.
+const (
+	SectionGeneral    = "general"    // the data as a whole (excluded or repeated records)
+	SectionAgreement  = "agreement"  // agreement rates, kappa, plurality
+	SectionPosition   = "position"   // judge position bias and human left bias
+	SectionLength     = "length"     // length bias and its regression
+	SectionModels     = "models"     // leaderboards and rank correlation
+	SectionAnnotators = "annotators" // per-annotator figures
+)
+
+// Warning is a caveat on the report's figures: Section names the part of the
+// report whose numbers it qualifies (one of the Section constants), so a
+// reader can show it next to them.
+type Warning struct {
+	Section string `json:"section"`
+	Message string `json:"message"`
+}
+
+// String returns the message.
+func (w Warning) String() string { return w.Message }
 
 // Num is a statistic that marshals to JSON with at most 4 decimals, and as null
 // when it is NaN or infinite (an undefined statistic, explained in Warnings).
@@ -94,7 +116,7 @@ type Report struct {
 	Models        Models        `json:"models"`
 	CloseCalls    []*CloseCall  `json:"close_calls"`
 	Annotators    []*Annotator  `json:"annotators"`
-	Warnings      []string      `json:"warnings"`
+	Warnings      []Warning     `json:"warnings"`
 }
 
 // Totals counts what the report rests on.
@@ -296,7 +318,7 @@ func Compute(votes []HumanVote, verdicts []JudgeVerdict, opt Options) *Report {
 	e.run()
 	r.Warnings = append(r.Warnings, e.warnings...)
 	if r.Warnings == nil {
-		r.Warnings = []string{}
+		r.Warnings = []Warning{}
 	}
 	return r
 }
@@ -316,15 +338,16 @@ func (e *engine) estimate(id int) *Estimate {
 	return x
 }
 
-// smallNote records a small-sample or empty-sample warning when ctx is not empty.
-func (e *engine) smallNote(ctx string, n int) bool {
+// smallNote records a small-sample or empty-sample warning in section sec
+// when ctx is not empty.
+func (e *engine) smallNote(sec, ctx string, n int) bool {
 	small := n < e.opt.MinSample
 	if ctx != "" {
 		switch {
 		case n == 0:
-			e.warnf("%s: no observations", ctx)
+			e.warnf(sec, "%s: no observations", ctx)
 		case small:
-			e.warnf("%s: small sample (n=%d < %d)", ctx, n, e.opt.MinSample)
+			e.warnf(sec, "%s: small sample (n=%d < %d)", ctx, n, e.opt.MinSample)
 		}
 	}
 	return small
@@ -334,22 +357,22 @@ func (e *engine) ratioStat(k, n int) int {
 	return e.stat(1, func(s, out []float64) { out[0] = Ratio(s[k], s[n]) })
 }
 
-func (e *engine) rate(k, n int, ctx string) *Rate {
+func (e *engine) rate(k, n int, sec, ctx string) *Rate {
 	id := e.ratioStat(k, n)
 	r := &Rate{}
 	e.later(func() {
 		*r = Rate{Agree: e.count(k), N: e.count(n), Rate: Num(e.point[id]), CI: e.interval(id)}
-		r.SmallSample = e.smallNote(ctx, r.N)
+		r.SmallSample = e.smallNote(sec, ctx, r.N)
 	})
 	return r
 }
 
-func (e *engine) share(k, n int, ctx string) *Share {
+func (e *engine) share(k, n int, sec, ctx string) *Share {
 	id := e.ratioStat(k, n)
 	r := &Share{}
 	e.later(func() {
 		*r = Share{Count: e.count(k), N: e.count(n), Rate: Num(e.point[id]), CI: e.interval(id)}
-		r.SmallSample = e.smallNote(ctx, r.N)
+		r.SmallSample = e.smallNote(sec, ctx, r.N)
 	})
 	return r
 }
@@ -366,8 +389,8 @@ func (e *engine) agreementPart(j, s int, ctx string) *AgreementPart {
 	p := &AgreementPart{}
 	if j < 0 {
 		o := e.hh(s)
-		p.WithTies = e.rate(o+hhWtA, o+hhWtN, ctxf(ctx, "with ties"))
-		p.WithoutTies = e.rate(o+hhNtA, o+hhNtN, ctxf(ctx, "without ties"))
+		p.WithTies = e.rate(o+hhWtA, o+hhWtN, SectionAgreement, ctxf(ctx, "with ties"))
+		p.WithoutTies = e.rate(o+hhNtA, o+hhNtN, SectionAgreement, ctxf(ctx, "without ties"))
 		p.Kappa = e.estimate(e.stat(1, func(s, out []float64) {
 			n := s[o+hhWtN]
 			pool := []float64{s[o+hhPA], s[o+hhPB], 2*n - s[o+hhPA] - s[o+hhPB]}
@@ -380,8 +403,8 @@ func (e *engine) agreementPart(j, s int, ctx string) *AgreementPart {
 		return p
 	}
 	o := e.jh(j, s)
-	p.WithTies = e.rate(o+jhWtA, o+jhWtN, ctxf(ctx, "with ties"))
-	p.WithoutTies = e.rate(o+jhNtA, o+jhNtN, ctxf(ctx, "without ties"))
+	p.WithTies = e.rate(o+jhWtA, o+jhWtN, SectionAgreement, ctxf(ctx, "with ties"))
+	p.WithoutTies = e.rate(o+jhNtA, o+jhNtN, SectionAgreement, ctxf(ctx, "without ties"))
 	p.Kappa = e.estimate(e.stat(1, func(s, out []float64) {
 		n := s[o+jhWtN]
 		x := []float64{s[o+jhJA], s[o+jhJB], n - s[o+jhJA] - s[o+jhJB]}
@@ -392,7 +415,7 @@ func (e *engine) agreementPart(j, s int, ctx string) *AgreementPart {
 	sc := &Score{}
 	e.later(func() {
 		*sc = Score{Score: Num(e.full[o+jhPlS]), N: e.count(o + jhPlN), Rate: Num(e.point[id]), CI: e.interval(id)}
-		sc.SmallSample = e.smallNote(ctxf(ctx, "plurality"), sc.N)
+		sc.SmallSample = e.smallNote(SectionAgreement, ctxf(ctx, "plurality"), sc.N)
 	})
 	p.Plurality = sc
 	return p
@@ -426,7 +449,7 @@ func (e *engine) positionCounts(j, s int, ctx string) *PositionCounts {
 		pc.Units, pc.Consistent, pc.First, pc.Second, pc.Error = e.count(o+posUnits), e.count(o+posCons), e.count(o+posFirst), e.count(o+posSecond), e.count(o+posErr)
 		pc.PreferenceFairness, pc.PreferenceFairnessCI = Num(e.point[pf]), e.interval(pf)
 		if pc.Units > 0 {
-			e.smallNote(ctx, pc.Units)
+			e.smallNote(SectionPosition, ctx, pc.Units)
 		}
 		if n := e.count(o + posCoUnits); n > 0 {
 			pc.CombinedOnly = &Inconsistency{Units: n, Inconsistent: e.count(o + posCoIncons), Error: e.count(o + posCoErr), Rate: Num(e.point[inc]), CI: e.interval(inc)}
@@ -480,14 +503,14 @@ func (e *engine) assemble() *Report {
 		r.Totals.Verdicts[name] = e.verdictCount[j]
 		r.Totals.JudgeErrors[name] = e.judgeErrors[j]
 		if e.judgeErrors[j] > 0 {
-			e.warnf("%s: %d verdicts were errors, excluded from agreement", name, e.judgeErrors[j])
+			e.warnf(SectionAgreement, "%s: %d verdicts were errors, excluded from agreement", name, e.judgeErrors[j])
 		}
 	}
 	if len(e.votes) == 0 {
-		e.warnf("no human votes: agreement, length bias and human rankings are empty")
+		e.warnf(SectionGeneral, "no human votes: agreement, length bias and human rankings are empty")
 	}
 	if J == 0 {
-		e.warnf("no judge verdicts: only human figures are reported")
+		e.warnf(SectionGeneral, "no judge verdicts: only human figures are reported")
 	}
 
 	// Agreement: judges first, then humans vs humans; per turn then all turns.
@@ -547,7 +570,7 @@ func (e *engine) assemble() *Report {
 	}
 	e.later(func() {
 		if smallParts > 0 {
-			e.warnf("%d per-category or per-pair agreement figures rest on fewer than %d comparisons", smallParts, e.opt.MinSample)
+			e.warnf(SectionAgreement, "%d per-category or per-pair agreement figures rest on fewer than %d comparisons", smallParts, e.opt.MinSample)
 		}
 	})
 
@@ -568,13 +591,13 @@ func (e *engine) assemble() *Report {
 		r.PositionBias.Judges = append(r.PositionBias.Judges, jp)
 		e.later(func() {
 			if jp.Units == 0 && jp.CombinedOnly != nil {
-				e.warnf("%s: no unit was judged in both orders; only the inconsistency rate of combined verdicts is reported", jp.Judge)
+				e.warnf(SectionPosition, "%s: no unit was judged in both orders; only the inconsistency rate of combined verdicts is reported", jp.Judge)
 			}
 		})
 	}
 	r.PositionBias.Humans = e.leftBias(-1)
 	if r.PositionBias.Humans.NonTieVotes == 0 && len(e.votes) > 0 {
-		e.warnf("no vote records which model was shown on the left: human left bias is unknown")
+		e.warnf(SectionPosition, "no vote records which model was shown on the left: human left bias is unknown")
 	}
 
 	e.assembleLength(r)
@@ -624,14 +647,14 @@ func (e *engine) assembleLength(r *Report) {
 		}
 	}
 	if unknown > 0 && len(e.judges) > 0 {
-		e.warnf("%d of %d units lack answer lengths and are left out of the length analysis", unknown, len(e.units))
+		e.warnf(SectionLength, "%d of %d units lack answer lengths and are left out of the length analysis", unknown, len(e.units))
 	}
 	for j, name := range e.judges {
 		lb := &LengthBias{Judge: name, Margin: e.opt.LengthMargin, Unknown: unknown}
 		mk := func(b int, ctx string) (*Share, *Share, *Estimate) {
 			o := e.lenc(j, b)
-			js := e.share(o+0, o+1, ctxf(ctx, "judge"))
-			hs := e.share(o+2, o+3, "")
+			js := e.share(o+0, o+1, SectionLength, ctxf(ctx, "judge"))
+			hs := e.share(o+2, o+3, SectionLength, "")
 			ex := e.estimate(e.stat(1, func(s, out []float64) {
 				out[0] = Ratio(s[o], s[o+1]) - Ratio(s[o+2], s[o+3])
 			}))
@@ -664,11 +687,11 @@ func (e *engine) assembleLength(r *Report) {
 			})
 			reg.Length, reg.Plurality = e.estimate(id), e.estimate(id+1)
 			if e.regRows[j] < e.opt.MinSample {
-				e.warnf("%s length regression: small sample (n=%d < %d)", name, e.regRows[j], e.opt.MinSample)
+				e.warnf(SectionLength, "%s length regression: small sample (n=%d < %d)", name, e.regRows[j], e.opt.MinSample)
 			}
 			lb.Regression = reg
 		} else if e.regRows[j] > 0 {
-			e.warnf("%s length regression: no finite fit on %d rows", name, e.regRows[j])
+			e.warnf(SectionLength, "%s length regression: no finite fit on %d rows", name, e.regRows[j])
 		}
 		r.LengthBias = append(r.LengthBias, lb)
 	}
@@ -856,8 +879,8 @@ func (e *engine) assembleAnnotators(r *Report) {
 	for a, name := range e.anns {
 		o := e.ann(a)
 		an := &Annotator{Name: name, Group: e.annGroup[a], Votes: nvotes[a], MedianTimeMS: Num(median(times[a])),
-			Agreement:   e.rate(o+annWtA, o+annWtN, ""),
-			AgreementNT: e.rate(o+annNtA, o+annNtN, ""),
+			Agreement:   e.rate(o+annWtA, o+annWtN, SectionAnnotators, ""),
+			AgreementNT: e.rate(o+annNtA, o+annNtN, SectionAnnotators, ""),
 		}
 		an.Left = e.leftBias(int32(a))
 		r.Annotators = append(r.Annotators, an)

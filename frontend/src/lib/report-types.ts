@@ -158,7 +158,13 @@ export interface AuditReport {
   };
   close_calls: CloseCall[] | null;
   annotators: AnnotatorStat[] | null;
-  warnings: string[] | null;
+  warnings: Warning[] | null;
+}
+
+/** An engine warning and the section of the report whose figures it qualifies (schema 2). */
+export interface Warning {
+  section: string;
+  message: string;
 }
 
 /** What a report covers (app.ReportOptions). */
@@ -231,4 +237,24 @@ export interface UnitDetail {
   judge_verdict?: string;
   g1?: UnitGame | null;
   g2?: UnitGame | null;
+}
+
+/** One unit a study asks votes on (store.StudyUnit). */
+export interface StudyUnit {
+  question_id: number;
+  model_a: string;
+  model_b: string;
+  turn: number;
+}
+
+/** A study of more human votes from the report (app.AnnotateMoreRequest):
+ * a close call's pair in the report's scope, or explicit units. */
+export interface AnnotateMoreRequest {
+  name?: string;
+  label?: string;
+  judge?: string;
+  humans?: string;
+  turn?: number;
+  pair?: [string, string];
+  units?: StudyUnit[];
 }

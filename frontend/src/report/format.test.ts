@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ciText, pct, pctRound, verdictText, warningSection, warningsFor } from './format';
+import { ciText, pct, pctRound, ratingRange, verdictText, warningSection, warningsFor } from './format';
 
 describe('report format', () => {
   it('formats proportions and intervals', () => {
@@ -11,18 +11,30 @@ describe('report format', () => {
     expect(ciText(null)).toBe('');
     expect(ciText([null, 0.5])).toBe('');
   });
-  it('places warnings next to their panel', () => {
-    const cases: [string, string][] = [
-      ['5 of 1200 units lack answer lengths and are left out of the length analysis', 'length'],
-      ['gpt-4: no unit was judged in both orders; only the inconsistency rate of combined verdicts is reported', 'position'],
-      ['no vote records which model was shown on the left: human left bias is unknown', 'position'],
-      ['4 per-category or per-pair agreement figures rest on fewer than 30 comparisons', 'agreement'],
-      ['gpt-4: 3 verdicts were errors, excluded from agreement', 'agreement'],
-      ['something else', 'general'],
+  it('places warnings next to their panel by the engine section', () => {
+    const ws = [
+      { section: 'length', message: '5 of 1200 units lack answer lengths' },
+      { section: 'position', message: 'gpt-4: no unit was judged in both orders' },
+      { section: 'agreement', message: 'gpt-4: 3 verdicts were errors, excluded from agreement' },
+      { section: 'some-future-section', message: 'later' },
+      { section: 'general', message: 'no judge verdicts' },
     ];
-    for (const [w, s] of cases) expect(warningSection(w), w).toBe(s);
-    expect(warningsFor('length', cases.map((c) => c[0]))).toHaveLength(1);
+    expect(warningSection(ws[0])).toBe('length');
+    expect(warningSection(ws[3])).toBe('general');
+    expect(warningsFor('length', ws)).toEqual(['5 of 1200 units lack answer lengths']);
+    expect(warningsFor('position', ws)).toEqual(['gpt-4: no unit was judged in both orders']);
+    expect(warningsFor('general', ws)).toEqual(['later', 'no judge verdicts']);
     expect(warningsFor('length', null)).toEqual([]);
+  });
+  it('gives both leaderboards one rating axis', () => {
+    const m = (value: number | null, ci: [number, number] | null = null) =>
+      ({ model: 'm', wins: 0, losses: 0, ties: 0, win_rate: null, rating: { value, ci }, rank: 1 }) as never;
+    const human = { models: [m(1120, [1080, 1163]), m(905, [870, 940])] };
+    const judge = { models: [m(1210, [1190, 1251]), m(820, null), m(null)] };
+    expect(ratingRange([human, judge])).toEqual([800, 1300]);
+    expect(ratingRange([human])).toEqual([850, 1200]);
+    expect(ratingRange([])).toEqual([950, 1050]);
+    expect(ratingRange([{ models: [m(1000)] }])).toEqual([950, 1050]);
   });
   it('names verdicts by model', () => {
     expect(verdictText('model_a', 'x', 'y')).toBe('x');

@@ -1,6 +1,6 @@
 // Pure helpers of the report screen: number formatting and placing the
 // engine's warnings next to the figures they qualify.
-import type { Estimate, Interval, Num, Rate, Share } from '../lib/report-types';
+import type { Estimate, Interval, ModelStat, Num, Rate, Share, Warning } from '../lib/report-types';
 
 /** pct formats a proportion as a percentage with one decimal ("n/a" when undefined). */
 export function pct(x: Num | undefined, digits = 1): string {
@@ -33,20 +33,16 @@ export function countText(r: Rate | Share | null | undefined): string {
 
 export type Section = 'agreement' | 'position' | 'length' | 'models' | 'annotators' | 'general';
 
-/** warningSection says which panel a warning qualifies (the same rule as the HTML export). */
-export function warningSection(w: string): Section {
-  const l = w.toLowerCase();
-  if (l.includes('length')) return 'length';
-  if (['both orders', 'left', 'position', 'inconsisten'].some((k) => l.includes(k))) return 'position';
-  if (['rating', 'rank', 'win rate', 'leaderboard'].some((k) => l.includes(k))) return 'models';
-  if (l.includes('annotator')) return 'annotators';
-  if (['agreement', 'small sample', 'excluded', 'no observations'].some((k) => l.includes(k))) return 'agreement';
-  return 'general';
+const SECTIONS: readonly string[] = ['agreement', 'position', 'length', 'models', 'annotators', 'general'];
+
+/** warningSection is the panel a warning belongs to: the engine's section, or general when unknown. */
+export function warningSection(w: Warning): Section {
+  return SECTIONS.includes(w.section) ? (w.section as Section) : 'general';
 }
 
-/** warningsFor returns the warnings that belong to one panel. */
-export function warningsFor(section: Section, warnings: string[] | null | undefined): string[] {
-  return (warnings ?? []).filter((w) => warningSection(w) === section);
+/** warningsFor returns the messages of the warnings that belong to one panel. */
+export function warningsFor(section: Section, warnings: Warning[] | null | undefined): string[] {
+  return (warnings ?? []).filter((w) => warningSection(w) === section).map((w) => w.message);
 }
 
 /** verdictText names a verdict in terms of the pair. */
@@ -66,4 +62,20 @@ export function verdictText(v: string | undefined, a: string, b: string): string
     default:
       return v;
   }
+}
+
+/** ratingRange is one axis range [min, max] for several leaderboards: every
+ * rating and interval end, rounded out to a multiple of step ([950, 1050]
+ * when there is no rating). */
+export function ratingRange(sources: { models: ModelStat[] | null }[], step = 50): [number, number] {
+  const xs: number[] = [];
+  for (const s of sources)
+    for (const m of s.models ?? []) {
+      for (const x of [m.rating?.value, m.rating?.ci?.[0], m.rating?.ci?.[1]])
+        if (typeof x === 'number' && Number.isFinite(x)) xs.push(x);
+    }
+  if (!xs.length) return [1000 - step, 1000 + step];
+  const lo = Math.floor(Math.min(...xs) / step) * step;
+  const hi = Math.ceil(Math.max(...xs) / step) * step;
+  return lo === hi ? [lo - step, hi + step] : [lo, hi];
 }
