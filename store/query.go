@@ -197,31 +197,41 @@ func (s *Store) Prompts(ctx context.Context) ([]Prompt, error) {
 	return out, rows.Err()
 }
 
-// Votes returns the current human votes (not withdrawn, not skips) of an
-// annotator group ("" for all), oldest first.
-func (s *Store) Votes(ctx context.Context, group string) ([]Vote, error) {
-	q := `SELECT v.id, v.uid, a.name, a.grp, v.question_id, v.model_a, v.model_b, v.turn, v.winner,
-		coalesce(v.left_model, ''), coalesce(v.study_id, 0), v.created_at, v.time_ms, v.rationale, v.source
-		FROM votes v JOIN annotators a ON a.id = v.annotator_id
-		WHERE v.withdrawn_at IS NULL AND v.winner != 'skip' AND (? = '' OR a.grp = ?)
-		ORDER BY v.id`
-	rows, err := s.read.QueryContext(ctx, q, group, group)
-	if err != nil {
-		return nil, fmt.Errorf("votes: %w", err)
-	}
+// voteSelect reads votes with their annotators; scanVotes reads its rows.
+const voteSelect = `SELECT v.id, v.uid, a.name, a.grp, v.question_id, v.model_a, v.model_b, v.turn, v.winner,
+	coalesce(v.left_model, ''), coalesce(v.study_id, 0), v.created_at, v.time_ms, v.rationale, v.source
+	FROM votes v JOIN annotators a ON a.id = v.annotator_id`
+
+func scanVotes(rows *sql.Rows) ([]Vote, error) {
 	defer rows.Close()
-	var out []Vote
+	out := []Vote{}
 	for rows.Next() {
 		var v Vote
 		var created string
 		if err := rows.Scan(&v.ID, &v.UID, &v.Annotator, &v.Group, &v.QuestionID, &v.ModelA, &v.ModelB, &v.Turn, &v.Winner,
 			&v.Left, &v.StudyID, &created, &v.TimeMS, &v.Rationale, &v.Source); err != nil {
-			return nil, fmt.Errorf("votes: %w", err)
+			return nil, err
 		}
 		v.CreatedAt, _ = time.Parse(time.RFC3339Nano, created)
 		out = append(out, v)
 	}
 	return out, rows.Err()
+}
+
+// Votes returns the current human votes (not withdrawn, not skips) of an
+// annotator group ("" for all), oldest first.
+func (s *Store) Votes(ctx context.Context, group string) ([]Vote, error) {
+	rows, err := s.read.QueryContext(ctx, voteSelect+`
+		WHERE v.withdrawn_at IS NULL AND v.winner != 'skip' AND (? = '' OR a.grp = ?)
+		ORDER BY v.id`, group, group)
+	if err != nil {
+		return nil, fmt.Errorf("votes: %w", err)
+	}
+	out, err := scanVotes(rows)
+	if err != nil {
+		return nil, fmt.Errorf("votes: %w", err)
+	}
+	return out, nil
 }
 
 // Judges returns the names of judges that have verdicts or configurations.
@@ -242,20 +252,15 @@ func (s *Store) Judges(ctx context.Context) ([]string, error) {
 	return out, rows.Err()
 }
 
-// Verdicts returns the verdicts of a judge ("" for every judge).
-func (s *Store) Verdicts(ctx context.Context, judge string) ([]Verdict, error) {
-	q := `SELECT v.id, j.name, j.model, v.prompt, v.prompt_hash, v.question_id, v.model_1, v.model_2, v.turn, coalesce(v.combined, ''),
-		v.g1_winner, v.g1_judgment, v.g1_user_prompt, v.g1_tokens_in, v.g1_tokens_out, v.g1_latency_ms, v.g1_error,
-		v.g2_winner, v.g2_judgment, v.g2_user_prompt, v.g2_tokens_in, v.g2_tokens_out, v.g2_latency_ms, v.g2_error
-		FROM verdicts v JOIN judges j ON j.id = v.judge_id
-		WHERE (? = '' OR j.name = ?)
-		ORDER BY j.name, v.question_id, v.model_1, v.model_2, v.turn, v.prompt`
-	rows, err := s.read.QueryContext(ctx, q, judge, judge)
-	if err != nil {
-		return nil, fmt.Errorf("verdicts: %w", err)
-	}
+// verdictSelect reads verdicts with their judges; scanVerdicts reads its rows.
+const verdictSelect = `SELECT v.id, j.name, j.model, v.prompt, v.prompt_hash, v.question_id, v.model_1, v.model_2, v.turn, coalesce(v.combined, ''),
+	v.g1_winner, v.g1_judgment, v.g1_user_prompt, v.g1_tokens_in, v.g1_tokens_out, v.g1_latency_ms, v.g1_error,
+	v.g2_winner, v.g2_judgment, v.g2_user_prompt, v.g2_tokens_in, v.g2_tokens_out, v.g2_latency_ms, v.g2_error
+	FROM verdicts v JOIN judges j ON j.id = v.judge_id`
+
+func scanVerdicts(rows *sql.Rows) ([]Verdict, error) {
 	defer rows.Close()
-	var out []Verdict
+	out := []Verdict{}
 	for rows.Next() {
 		var v Verdict
 		var g [2]struct {
@@ -265,7 +270,7 @@ func (s *Store) Verdicts(ctx context.Context, judge string) ([]Verdict, error) {
 		if err := rows.Scan(&v.ID, &v.Judge, &v.JudgeModel, &v.Prompt, &v.PromptHash, &v.QuestionID, &v.Model1, &v.Model2, &v.Turn, &v.Combined,
 			&g[0].winner, &g[0].judgment, &g[0].prompt, &g[0].in, &g[0].outTok, &g[0].lat, &g[0].errText,
 			&g[1].winner, &g[1].judgment, &g[1].prompt, &g[1].in, &g[1].outTok, &g[1].lat, &g[1].errText); err != nil {
-			return nil, fmt.Errorf("verdicts: %w", err)
+			return nil, err
 		}
 		for i := range g {
 			if !g[i].winner.Valid {
@@ -282,4 +287,19 @@ func (s *Store) Verdicts(ctx context.Context, judge string) ([]Verdict, error) {
 		out = append(out, v)
 	}
 	return out, rows.Err()
+}
+
+// Verdicts returns the verdicts of a judge ("" for every judge).
+func (s *Store) Verdicts(ctx context.Context, judge string) ([]Verdict, error) {
+	rows, err := s.read.QueryContext(ctx, verdictSelect+`
+		WHERE (? = '' OR j.name = ?)
+		ORDER BY j.name, v.question_id, v.model_1, v.model_2, v.turn, v.prompt`, judge, judge)
+	if err != nil {
+		return nil, fmt.Errorf("verdicts: %w", err)
+	}
+	out, err := scanVerdicts(rows)
+	if err != nil {
+		return nil, fmt.Errorf("verdicts: %w", err)
+	}
+	return out, nil
 }
