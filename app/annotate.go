@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"text/tabwriter"
 
 	"concord/store"
@@ -21,6 +22,8 @@ type StudySummary struct {
 // names, no other votes, no judge verdicts. Questions, Left and Right hold
 // the turns up to Turn (for turn 2, both whole conversations). Done is set,
 // with only the study fields and Progress, when nothing is left to vote.
+// Revisit marks a turn skipped once that comes back after every unvoted turn
+// (see store.NextSkipped); SkippedLeft counts those still to look at again.
 type AnnotateItem struct {
 	StudyID      int64          `json:"study_id"`
 	Study        string         `json:"study"`
@@ -35,6 +38,12 @@ type AnnotateItem struct {
 	Right        []string       `json:"right"`
 	Reference    []string       `json:"reference"`
 	Progress     store.Progress `json:"progress"`
+	Revisit      bool           `json:"revisit"`
+	SkippedLeft  int            `json:"skipped_left"`
+	// Upcoming is the turn that follows this one once it is voted (any
+	// verdict), sent ahead so the window can lay it out while the annotator
+	// reads; its Progress is as of now. Nil when none is known.
+	Upcoming *AnnotateItem `json:"upcoming,omitempty"`
 }
 
 // VoteInput is a verdict from the window; the annotator is the local one and
@@ -107,23 +116,48 @@ func (a *App) NextItem(studyID int64) (*AnnotateItem, error) {
 }
 
 func nextItem(ctx context.Context, s *store.Store, studyID int64, who string) (*AnnotateItem, error) {
-	st, err := s.Study(ctx, studyID)
+	st, err := cachedStudy(ctx, s, studyID)
 	if err != nil {
 		return nil, err
 	}
 	item := &AnnotateItem{StudyID: st.ID, Study: st.Name, Instructions: st.Instructions}
-	n, err := s.NextItem(ctx, studyID, who)
+	ns, err := s.NextTurns(ctx, studyID, who, 2)
 	if err != nil {
 		return nil, err
+	}
+	var n *store.Next
+	if len(ns) > 0 {
+		n = &ns[0]
+	} else {
+		var left int
+		if n, left, err = s.NextSkipped(ctx, studyID, who); err != nil {
+			return nil, err
+		}
+		item.Revisit, item.SkippedLeft = n != nil, left
 	}
 	if n == nil {
 		item.Done = true
 		item.Progress, err = s.Progress(ctx, studyID, who)
 		return item, err
 	}
+	if err := fillItem(ctx, s, st, item, n); err != nil {
+		return nil, err
+	}
+	if len(ns) > 1 {
+		item.Upcoming = &AnnotateItem{StudyID: st.ID, Study: st.Name, Instructions: st.Instructions}
+		if err := fillItem(ctx, s, st, item.Upcoming, &ns[1]); err != nil {
+			return nil, err
+		}
+	}
+	return item, nil
+}
+
+// fillItem puts the text of turn n into item: the turns up to it, the left
+// and right answers as placed for the annotator, and the reference if allowed.
+func fillItem(ctx context.Context, s *store.Store, st *store.Study, item *AnnotateItem, n *store.Next) error {
 	c, err := s.StudyItemContent(ctx, n.Entry, st.ShowReference)
 	if err != nil {
-		return nil, fmt.Errorf("next item: %w", err)
+		return fmt.Errorf("next item: %w", err)
 	}
 	upTo := func(xs []string) []string {
 		if len(xs) > n.Turn {
@@ -137,17 +171,45 @@ func nextItem(ctx context.Context, s *store.Store, studyID int64, who string) (*
 	item.Left = upTo(c.Answers[n.Entry.Left])
 	item.Right = upTo(c.Answers[n.Entry.Right()])
 	item.Reference = upTo(c.Reference)
-	return item, nil
+	return nil
 }
 
-// Vote records the verdict (committed before it returns) and returns the next item.
+// studies caches stored studies, which never change once created (the
+// counts in Study are computed over all its items on every read).
+var studies sync.Map // studyKey -> *store.Study
+
+type studyKey struct {
+	s  *store.Store
+	id int64
+}
+
+func cachedStudy(ctx context.Context, s *store.Store, id int64) (*store.Study, error) {
+	if st, ok := studies.Load(studyKey{s, id}); ok {
+		return st.(*store.Study), nil
+	}
+	st, err := s.Study(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	studies.Store(studyKey{s, id}, st)
+	return st, nil
+}
+
+// Vote records the verdict (committed before it returns) and returns the
+// next item. A verdict on a skipped turn shown again replaces the skip.
 func (a *App) Vote(in VoteInput) (*AnnotateItem, error) {
 	who, err := a.annotator()
 	if err != nil {
 		return nil, err
 	}
-	_, err = a.store.RecordVote(a.ctx, store.VoteRequest{StudyID: in.StudyID, Annotator: who, Pos: in.Pos, Turn: in.Turn,
-		Verdict: in.Verdict, TimeMS: in.TimeMS, Rationale: in.Rationale})
+	req := store.VoteRequest{StudyID: in.StudyID, Annotator: who, Pos: in.Pos, Turn: in.Turn,
+		Verdict: in.Verdict, TimeMS: in.TimeMS, Rationale: in.Rationale}
+	_, err = a.store.RecordVote(a.ctx, req)
+	if errors.Is(err, store.ErrAlreadyVoted) {
+		if _, rerr := a.store.ReplaceSkip(a.ctx, req); !errors.Is(rerr, store.ErrNotSkipped) {
+			err = rerr
+		}
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -58,6 +58,10 @@ type StudySpec struct {
 	Seed int64 `json:"seed"`
 	// ShowReference allows reference answers for math, reasoning and coding.
 	ShowReference bool `json:"show_reference"`
+	// Units lists the exact units to vote (for "annotate more" from a
+	// report); when set, Models, Pairs, Categories, Turns and Sample are
+	// ignored (see studies_units.go).
+	Units []StudyUnit `json:"units,omitempty"`
 }
 
 // Study is a stored study.
@@ -142,6 +146,9 @@ func (s *Store) CreateStudy(ctx context.Context, spec StudySpec) (*Study, error)
 	}
 	if spec.Sample < 0 {
 		return nil, errors.New("create study: sample must be 0 (all) or positive")
+	}
+	if len(spec.Units) > 0 {
+		return s.createUnitStudy(ctx, spec)
 	}
 	pairs, err := studyPairs(spec)
 	if err != nil {

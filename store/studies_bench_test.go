@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -36,6 +37,7 @@ func reportQuantiles(b *testing.B, d []time.Duration) {
 	q := func(p float64) float64 { return float64(d[int(p*float64(len(d)-1))]) / float64(time.Millisecond) }
 	b.ReportMetric(q(0.50), "p50-ms")
 	b.ReportMetric(q(0.95), "p95-ms")
+	b.ReportMetric(q(1), "max-ms")
 }
 
 // BenchmarkRecordVote measures a vote's commit on MT-Bench-sized data
@@ -93,4 +95,113 @@ func BenchmarkNextItem(b *testing.B) {
 	}
 	b.StopTimer()
 	reportQuantiles(b, times)
+}
+
+// judgeLoad writes judge games into w until stop is closed, each game its
+// own transaction (what a judge run does) with a judgment of about 1.5 kB
+// like a real one, back to back or one every pause. It returns the games written.
+func judgeLoad(tb testing.TB, w *store.Store, stop <-chan struct{}, pause time.Duration) <-chan int {
+	tb.Helper()
+	ctx := context.Background()
+	id, err := w.EnsureJudge(ctx, store.JudgeSpec{Name: "load", Model: "fake", ConfigJSON: "{}", ConfigHash: "load"})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	qs, err := w.Questions(ctx)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	judgment := strings.Repeat("Assistant A explains the steps more clearly. ", 32) + "[[A]]"
+	done := make(chan int, 1)
+	go func() {
+		n := 0
+		defer func() { done <- n }()
+		for i := 0; ; i++ {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			k := store.GameKey{Prompt: fmt.Sprintf("load-%d", i/(2*len(qs))), PromptHash: "h", QuestionID: qs[(i/2)%len(qs)].ID,
+				Model1: "demo-aurora", Model2: "demo-basalt", Turn: 1, Game: 1 + i%2}
+			if err := w.SaveGame(ctx, id, k, store.Game{Winner: "model_1", Judgment: judgment, UserPrompt: judgment, LatencyMS: 900}); err != nil {
+				panic(fmt.Sprintf("judge load: %v", err))
+			}
+			n++
+			time.Sleep(pause)
+		}
+	}()
+	return done
+}
+
+// BenchmarkVoteUnderJudgeLoad measures a vote's commit while a judge run
+// writes games continuously: "none" has no load, "same-store" runs the judge
+// in the app's process (the Judge screen; both share the one writer
+// connection, so a vote waits for at most the game being written), and
+// "other-process" writes through a second Store on the same file, as
+// `concord judge` in a terminal would (SQLite's file lock and busy handler
+// decide), flat out or paced at about 50 games a second (a fast real run:
+// 16 requests in flight at 300 ms each). Reports vote p50/p95/max and the
+// games written per second.
+func BenchmarkVoteUnderJudgeLoad(b *testing.B) {
+	for _, mode := range []string{"none", "same-store", "other-process", "other-process-paced"} {
+		b.Run(mode, func(b *testing.B) {
+			path := filepath.Join(b.TempDir(), "c.db")
+			s, err := store.Open(path)
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer s.Close()
+			ctx := context.Background()
+			if err := s.SeedDemo(ctx); err != nil {
+				b.Fatal(err)
+			}
+			st := mustStudy(b, s, store.StudySpec{Name: "load", Models: demoModels, Seed: 1})
+			stop := make(chan struct{})
+			var games <-chan int
+			switch mode {
+			case "same-store":
+				games = judgeLoad(b, s, stop, 0)
+			case "other-process", "other-process-paced":
+				w, err := store.Open(path)
+				if err != nil {
+					b.Fatal(err)
+				}
+				defer w.Close()
+				pause := time.Duration(0)
+				if mode == "other-process-paced" {
+					pause = 20 * time.Millisecond
+				}
+				games = judgeLoad(b, w, stop, pause)
+			}
+			who, k := "load_0", 0
+			var times []time.Duration
+			t0 := time.Now()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				b.StopTimer()
+				n, err := s.NextItem(ctx, st.ID, who)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if n == nil {
+					k++
+					who = fmt.Sprintf("load_%d", k)
+					n, _ = s.NextItem(ctx, st.ID, who)
+				}
+				b.StartTimer()
+				t := time.Now()
+				if _, err := s.RecordVote(ctx, store.VoteRequest{StudyID: st.ID, Annotator: who, Pos: n.Entry.Pos, Turn: n.Turn, Verdict: "B", TimeMS: 900}); err != nil {
+					b.Fatal(err)
+				}
+				times = append(times, time.Since(t))
+			}
+			b.StopTimer()
+			close(stop)
+			if games != nil {
+				b.ReportMetric(float64(<-games)/time.Since(t0).Seconds(), "games/s")
+			}
+			reportQuantiles(b, times)
+		})
+	}
 }

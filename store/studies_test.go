@@ -385,3 +385,52 @@ func TestLocalAnnotator(t *testing.T) {
 		}
 	}
 }
+
+// TestVotesWhileJudgeWrites records votes while judge games are written
+// continuously, in the same process (back to back) and from a second
+// connection to the file (paced like a fast real run): every vote commits,
+// none is refused as "database is locked", and the games keep going in between.
+func TestVotesWhileJudgeWrites(t *testing.T) {
+	for _, mode := range []string{"same-store", "other-connection"} {
+		t.Run(mode, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "c.db")
+			s, err := store.Open(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.Close()
+			ctx := context.Background()
+			if err := s.SeedDemo(ctx); err != nil {
+				t.Fatal(err)
+			}
+			st := mustStudy(t, s, store.StudySpec{Name: "busy", Models: demoModels, Seed: 2})
+			w, pause := s, time.Duration(0)
+			if mode == "other-connection" {
+				if w, err = store.Open(path); err != nil {
+					t.Fatal(err)
+				}
+				defer w.Close()
+				pause = 5 * time.Millisecond
+			}
+			stop := make(chan struct{})
+			games := judgeLoad(t, w, stop, pause)
+			for i := 0; i < 40; i++ {
+				n, err := s.NextItem(ctx, st.ID, "busy")
+				if err != nil {
+					t.Fatal(err)
+				}
+				if _, err := s.RecordVote(ctx, store.VoteRequest{StudyID: st.ID, Annotator: "busy", Pos: n.Entry.Pos, Turn: n.Turn, Verdict: "tie"}); err != nil {
+					t.Fatalf("vote %d during a judge run: %v", i, err)
+				}
+				time.Sleep(2 * time.Millisecond)
+			}
+			close(stop)
+			if g := <-games; g < 10 {
+				t.Errorf("the judge wrote %d games while 40 votes were cast, want it to keep going (at least 10)", g)
+			}
+			if p, _ := s.Progress(ctx, st.ID, "busy"); p.Done != 40 {
+				t.Errorf("progress after 40 votes = %d", p.Done)
+			}
+		})
+	}
+}

@@ -17,7 +17,7 @@ export const SHEET: { keys: string[]; label: string }[] = [
   { keys: ['2', '→'], label: 'B (right) is better' },
   { keys: ['3', '↓'], label: 'Tie' },
   { keys: ['4', '↑'], label: 'Both are bad' },
-  { keys: ['S'], label: 'Skip (asks for a reason)' },
+  { keys: ['S'], label: 'Skip (asks for a reason; comes back once at the end)' },
   { keys: ['Ctrl+Z', 'Backspace'], label: 'Undo the last vote' },
   { keys: ['R'], label: 'Show raw text / rendered' },
   { keys: ['L'], label: 'Link (sync) the two columns’ scrolling' },

@@ -1,0 +1,46 @@
+// The item the Annotate screen shows, with what the backend sends ahead of
+// it: Upcoming is the turn that follows once this one is voted, which the
+// screen lays out hidden while the annotator reads, so the next item appears
+// as soon as the vote has committed.
+
+import type { AnnotateItem } from '../lib/types';
+
+export interface Item extends AnnotateItem {
+  /** A turn skipped once, shown again after every unvoted turn. */
+  revisit: boolean;
+  /** How many skipped turns are still to look at again. */
+  skipped_left: number;
+  upcoming: Item | null;
+}
+
+/** keyOf identifies a turn of a study item. */
+export function keyOf(i: Pick<AnnotateItem, 'study_id' | 'pos' | 'turn'>): string {
+  return `${i.study_id}:${i.pos}:${i.turn}`;
+}
+
+type Wire = Partial<Omit<Item, 'upcoming'>> & AnnotateItem & { upcoming?: Wire | null };
+
+/** normalise fills the arrays and flags Go may send as null or leave out. */
+export function normalise(i: Wire): Item {
+  return {
+    ...i,
+    turns: i.turns ?? [],
+    questions: i.questions ?? [],
+    left: i.left ?? [],
+    right: i.right ?? [],
+    reference: i.reference ?? [],
+    revisit: i.revisit ?? false,
+    skipped_left: i.skipped_left ?? 0,
+    upcoming: i.upcoming && !i.upcoming.done ? normalise(i.upcoming) : null,
+  };
+}
+
+/**
+ * adopt returns the item to show after a vote: the one laid out ahead when it
+ * is the turn that came back (its text arrays kept, so nothing is rendered
+ * again), with the fresh progress and upcoming turn; otherwise next itself.
+ */
+export function adopt(ahead: Item | null, next: Item): Item {
+  if (!ahead || next.done || keyOf(ahead) !== keyOf(next)) return next;
+  return { ...ahead, progress: next.progress, revisit: next.revisit, skipped_left: next.skipped_left, upcoming: next.upcoming };
+}
