@@ -212,7 +212,18 @@ func (s *Store) CreateStudy(ctx context.Context, spec StudySpec) (*Study, error)
 	if len(items) == 0 {
 		return nil, errors.New("create study: no question has answers from both models of any pair in the chosen categories and turns")
 	}
-	specJSON, _ := json.Marshal(spec)
+	for i := range items {
+		items[i].Pos = i
+	}
+	return s.insertStudy(ctx, spec, items)
+}
+
+// insertStudy stores a study and its items (each at its Pos) in one transaction.
+func (s *Store) insertStudy(ctx context.Context, spec StudySpec, items []StudyItem) (*Study, error) {
+	specJSON, err := json.Marshal(spec)
+	if err != nil {
+		return nil, fmt.Errorf("create study: %w", err)
+	}
 	now := s.Now().UTC()
 	st := &Study{Name: spec.Name, Instructions: spec.Instructions, Spec: spec, Seed: spec.Seed, ShowReference: spec.ShowReference, CreatedAt: now, Items: len(items)}
 	err = s.Write(ctx, func(tx *sql.Tx) error {
@@ -230,8 +241,8 @@ func (s *Store) CreateStudy(ctx context.Context, spec StudySpec) (*Study, error)
 			return err
 		}
 		defer ins.Close()
-		for i, it := range items {
-			if _, err := ins.ExecContext(ctx, st.ID, i, it.QuestionID, it.ModelA, it.ModelB, joinInts(it.Turns)); err != nil {
+		for _, it := range items {
+			if _, err := ins.ExecContext(ctx, st.ID, it.Pos, it.QuestionID, it.ModelA, it.ModelB, joinInts(it.Turns)); err != nil {
 				return err
 			}
 			st.Units += len(it.Turns)

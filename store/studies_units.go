@@ -2,13 +2,10 @@ package store
 
 import (
 	"context"
-	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
 	"strings"
-	"time"
 )
 
 // StudyUnit is one unit a study asks votes on: a question, a model pair (in
@@ -100,37 +97,5 @@ func (s *Store) createUnitStudy(ctx context.Context, spec StudySpec) (*Study, er
 	if len(items) == 0 {
 		return nil, errors.New("create study: no units")
 	}
-	specJSON, err := json.Marshal(spec)
-	if err != nil {
-		return nil, fmt.Errorf("create study: %w", err)
-	}
-	now := s.Now().UTC()
-	st := &Study{Name: spec.Name, Instructions: spec.Instructions, Spec: spec, Seed: spec.Seed, ShowReference: spec.ShowReference, CreatedAt: now, Items: len(items)}
-	err = s.Write(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `INSERT INTO studies(name, instructions, spec, seed, show_reference, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
-			spec.Name, spec.Instructions, string(specJSON), spec.Seed, spec.ShowReference, now.Format(time.RFC3339Nano))
-		if err != nil {
-			if strings.Contains(err.Error(), "UNIQUE") {
-				return fmt.Errorf("a study named %q exists", spec.Name)
-			}
-			return err
-		}
-		st.ID, _ = res.LastInsertId()
-		ins, err := tx.PrepareContext(ctx, `INSERT INTO study_items(study_id, pos, question_id, model_a, model_b, turns) VALUES (?, ?, ?, ?, ?, ?)`)
-		if err != nil {
-			return err
-		}
-		defer ins.Close()
-		for _, it := range items {
-			if _, err := ins.ExecContext(ctx, st.ID, it.Pos, it.QuestionID, it.ModelA, it.ModelB, joinInts(it.Turns)); err != nil {
-				return err
-			}
-			st.Units += len(it.Turns)
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("create study: %w", err)
-	}
-	return st, nil
+	return s.insertStudy(ctx, spec, items)
 }
