@@ -3,11 +3,13 @@ package app
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -17,10 +19,22 @@ import (
 	"concord/store"
 )
 
-// Judge events the window subscribes to.
+// Judge events the window subscribes to. Both carry a JudgeStatus whose
+// (RunID, Seq) orders it: events may be delivered out of order (the dev
+// server sends each from its own goroutine), so the window keeps the status
+// with the highest pair. judge:done carries the run's final counters and the
+// highest Seq of its run; no progress event of the run follows it.
 const (
 	EventJudgeProgress = "judge:progress" // JudgeStatus, about 4 times a second
 	EventJudgeDone     = "judge:done"     // JudgeStatus, once when a run ends
+)
+
+// Outcomes of a judge run (JudgeStatus.Outcome).
+const (
+	OutcomeRunning   = "running"
+	OutcomeFinished  = "finished"  // every planned game was run (some may be stored as errors)
+	OutcomeCancelled = "cancelled" // cancelled by the user or at shutdown; resumable
+	OutcomeStopped   = "stopped"   // a fatal error stopped it (Error says which); resumable once fixed
 )
 
 // DefaultAPIKeyEnv is the environment variable the API key is read from.
@@ -39,6 +53,7 @@ type JudgeRequest struct {
 	Turns       []int    `json:"turns"`     // default 1, 2
 	Categories  []string `json:"categories"`
 	QuestionIDs []int    `json:"questionIds"`
+	StudyID     int64    `json:"studyId"` // judge exactly this study's (question, pair, turn) units; the fields above are ignored
 	Concurrency int      `json:"concurrency"`
 	RPM         int      `json:"rpm"`
 	TPM         int      `json:"tpm"`
@@ -58,11 +73,14 @@ type JudgePlan struct {
 
 // JudgeStatus is the state of the window's judge run.
 type JudgeStatus struct {
-	Running  bool           `json:"running"`
-	RunID    int64          `json:"runId"`
-	Judge    string         `json:"judge"`
+	Running bool   `json:"running"`
+	RunID   int64  `json:"runId"`
+	Seq     int64  `json:"seq"`     // grows with every change of the run's status: of two statuses of a run, the higher is newer
+	Outcome string `json:"outcome"` // one of the Outcome constants
+	Judge   string `json:"judge"`
+	// Progress holds the run's final counters once Running is false.
 	Progress judge.Progress `json:"progress"`
-	Error    string         `json:"error,omitempty"`
+	Error    string         `json:"error,omitempty"` // why a stopped run stopped; empty otherwise
 }
 
 // configDir is Concord's per-user configuration folder; tests replace it.
@@ -135,6 +153,71 @@ func resolveAPIKey(getenv func(string) string, envVar string) (key, source strin
 	return strings.TrimSpace(string(b)), "key file", nil
 }
 
+// pricesPath is the price table's file in the config folder.
+func pricesPath() (string, error) {
+	d, err := configDir()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(d, "prices.json"), nil
+}
+
+// PriceRow is one model's price (USD per million tokens) as the price
+// table editor shows it; a model name also prices the models it prefixes.
+type PriceRow struct {
+	Model string `json:"model"`
+	judge.Price
+}
+
+// PriceTable is the editable price table and where it is kept.
+type PriceTable struct {
+	File string     `json:"file"`
+	Rows []PriceRow `json:"rows"` // sorted by model
+}
+
+// JudgePrices reads the price table the dry run's cost estimate uses,
+// creating the file with the defaults when it does not exist.
+func (a *App) JudgePrices() (*PriceTable, error) {
+	p, err := pricesPath()
+	if err != nil {
+		return nil, err
+	}
+	t, err := judge.LoadPrices(p)
+	if err != nil {
+		return nil, err
+	}
+	out := &PriceTable{File: p, Rows: []PriceRow{}}
+	for m, pr := range t {
+		out.Rows = append(out.Rows, PriceRow{Model: m, Price: pr})
+	}
+	slices.SortFunc(out.Rows, func(x, y PriceRow) int { return strings.Compare(x.Model, y.Model) })
+	return out, nil
+}
+
+// SaveJudgePrices replaces the price table with rows, after checking that
+// every row names a model once and has non-negative prices.
+func (a *App) SaveJudgePrices(rows []PriceRow) (*PriceTable, error) {
+	t := judge.PriceTable{}
+	for _, r := range rows {
+		m := strings.TrimSpace(r.Model)
+		if m == "" {
+			return nil, errors.New("price table: a row has no model name")
+		}
+		if _, dup := t[m]; dup {
+			return nil, fmt.Errorf("price table: %s is listed twice", m)
+		}
+		t[m] = r.Price
+	}
+	p, err := pricesPath()
+	if err != nil {
+		return nil, err
+	}
+	if err := judge.SavePrices(p, t); err != nil {
+		return nil, err
+	}
+	return a.JudgePrices()
+}
+
 // preparedRun is everything a run needs, built once for a dry run or a start.
 type preparedRun struct {
 	cfg     judge.Config
@@ -180,6 +263,12 @@ func prepareJudge(ctx context.Context, st *store.Store, req JudgeRequest, getenv
 		return nil, err
 	}
 	sel := judge.Selection{Models: req.Models, Turns: req.Turns, Categories: req.Categories, QuestionIDs: req.QuestionIDs}
+	if req.StudyID != 0 {
+		if sel, err = studySelection(ctx, st, req.StudyID); err != nil {
+			return nil, err
+		}
+		req.Pairs = nil
+	}
 	for _, p := range req.Pairs {
 		a, b, ok := strings.Cut(p, ":")
 		if !ok || a == "" || b == "" {
@@ -228,16 +317,36 @@ func prepareJudge(ctx context.Context, st *store.Store, req JudgeRequest, getenv
 	pr := &preparedRun{cfg: cfg, set: set, pending: pending, key: key,
 		plan: JudgePlan{Judge: cfg.Name, Model: cfg.Model, PromptSet: set.Name, KeySource: source}}
 	prices := judge.DefaultPrices()
-	if d, err := configDir(); err == nil {
-		pr.plan.PriceFile = filepath.Join(d, "prices.json")
-		if t, err := judge.LoadPrices(pr.plan.PriceFile); err == nil {
-			prices = t
-		} else {
+	if p, err := pricesPath(); err == nil {
+		pr.plan.PriceFile = p
+		if prices, err = judge.LoadPrices(p); err != nil {
 			return nil, err
 		}
 	}
 	pr.plan.Estimate = judge.Estimated(est, pending, cfg.MaxTokens, cfg.Model, prices)
 	return pr, nil
+}
+
+// studySelection selects exactly a study's units: each item's question and
+// model pair, in each of the item's turns.
+func studySelection(ctx context.Context, st *store.Store, id int64) (judge.Selection, error) {
+	if _, err := st.Study(ctx, id); err != nil {
+		return judge.Selection{}, fmt.Errorf("judge: %w", err)
+	}
+	items, err := st.StudyItems(ctx, id)
+	if err != nil {
+		return judge.Selection{}, fmt.Errorf("judge: %w", err)
+	}
+	var sel judge.Selection
+	for _, it := range items {
+		for _, t := range it.Turns {
+			sel.Units = append(sel.Units, judge.Unit{QuestionID: it.QuestionID, Model1: it.ModelA, Model2: it.ModelB, Turn: t})
+		}
+	}
+	if len(sel.Units) == 0 {
+		return judge.Selection{}, fmt.Errorf("judge: study %d has no items", id)
+	}
+	return sel, nil
 }
 
 func (pr *preparedRun) runner(st *store.Store) *judge.Runner {
@@ -254,6 +363,35 @@ type judgeRun struct {
 	cancel context.CancelFunc
 	done   chan struct{}
 	status JudgeStatus
+}
+
+// update changes the run's status and returns the new status with the next
+// Seq. Once the run has ended, its status is final: ok is false and nothing
+// changes, so no progress can follow (or overwrite) the final counters.
+func (r *judgeRun) update(f func(*JudgeStatus)) (s JudgeStatus, ok bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if !r.status.Running {
+		return r.status, false
+	}
+	f(&r.status)
+	r.status.Seq++
+	return r.status, true
+}
+
+// judgeOutcome classifies a finished Run: cancelling is no failure and
+// leaves Error empty; anything else that ended the run early stopped it.
+func judgeOutcome(p judge.Progress, err error) (outcome, msg string) {
+	switch {
+	case errors.Is(err, judge.ErrStopped):
+		return OutcomeStopped, err.Error()
+	case err == nil && p.Done >= p.Total:
+		return OutcomeFinished, ""
+	case err == nil || errors.Is(err, context.Canceled):
+		return OutcomeCancelled, ""
+	default: // e.g. the judge could not be registered
+		return OutcomeStopped, err.Error()
+	}
 }
 
 var (
@@ -294,30 +432,29 @@ func (a *App) JudgeStart(req JudgeRequest) (int64, error) {
 	judgeRunSeq++
 	ctx, cancel := context.WithCancel(a.ctx)
 	run := &judgeRun{id: judgeRunSeq, cancel: cancel, done: make(chan struct{}),
-		status: JudgeStatus{Running: true, RunID: judgeRunSeq, Judge: pr.cfg.Name,
+		status: JudgeStatus{Running: true, RunID: judgeRunSeq, Seq: 1, Outcome: OutcomeRunning, Judge: pr.cfg.Name,
 			Progress: judge.Progress{Total: len(pr.pending)}}}
 	judgeRuns[a] = run
 	r := pr.runner(a.store)
 	r.OnProgress = func(p judge.Progress) {
-		run.mu.Lock()
-		run.status.Progress = p
-		s := run.status
-		run.mu.Unlock()
-		a.emit(EventJudgeProgress, s)
+		if p.Finished {
+			return // the run's end is reported once, by judge:done, with these counters
+		}
+		if s, ok := run.update(func(s *JudgeStatus) { s.Progress = p }); ok {
+			a.emit(EventJudgeProgress, s)
+		}
 	}
 	go func() {
 		defer close(run.done)
 		defer cancel()
 		res, err := r.Run(ctx, pr.pending)
-		run.mu.Lock()
-		run.status.Running = false
-		run.status.Progress = res.Progress
-		run.status.Progress.Finished = true
-		if err != nil {
-			run.status.Error = err.Error()
-		}
-		s := run.status
-		run.mu.Unlock()
+		// Run returns after its workers: res holds the final counters.
+		s, _ := run.update(func(s *JudgeStatus) {
+			s.Running = false
+			s.Progress = res.Progress
+			s.Progress.Finished = true
+			s.Outcome, s.Error = judgeOutcome(res.Progress, err)
+		})
 		a.emit(EventJudgeDone, s)
 	}()
 	return run.id, nil
@@ -474,6 +611,7 @@ func runJudge(ctx context.Context, env *Env, args []string) error {
 	fs.StringVar(&turns, "turns", "1,2", "turns to judge")
 	fs.StringVar(&cats, "categories", "", "comma-separated question categories (default: all)")
 	fs.StringVar(&questions, "questions", "", "comma-separated question ids (default: all)")
+	fs.Int64Var(&req.StudyID, "study", 0, "judge exactly this study's items, each (question, pair) in the study's turns (see concord study list); instead of the selection flags")
 	fs.IntVar(&req.Concurrency, "concurrency", judge.DefaultConcurrency, "concurrent requests")
 	fs.IntVar(&req.RPM, "rpm", 0, "requests per minute limit (0: none)")
 	fs.IntVar(&req.TPM, "tpm", 0, "tokens per minute limit, estimated (0: none)")
@@ -496,6 +634,18 @@ func runJudge(ctx context.Context, env *Env, args []string) error {
 	}
 	if models != "" && pairs != "" {
 		return fmt.Errorf("%w: give --models or --pairs, not both", ErrUsage)
+	}
+	if req.StudyID != 0 {
+		var clash []string
+		fs.Visit(func(f *flag.Flag) {
+			switch f.Name {
+			case "models", "pairs", "turns", "categories", "questions":
+				clash = append(clash, "--"+f.Name)
+			}
+		})
+		if len(clash) > 0 {
+			return fmt.Errorf("%w: --study selects the study's items; drop %s", ErrUsage, strings.Join(clash, ", "))
+		}
 	}
 	req.Temperature = float32(temp)
 	req.TimeoutSec = timeout.Seconds()

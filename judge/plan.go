@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -256,7 +257,62 @@ func LoadPrices(path string) (PriceTable, error) {
 	if err := json.Unmarshal(b, &t); err != nil {
 		return nil, fmt.Errorf("read price table %s: %w", path, err)
 	}
+	if err := t.Validate(); err != nil {
+		return nil, fmt.Errorf("read %s: %w", path, err)
+	}
 	return t, nil
+}
+
+// Validate checks that every entry names a model and has finite,
+// non-negative prices.
+func (t PriceTable) Validate() error {
+	names := make([]string, 0, len(t))
+	for k := range t {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	for _, k := range names {
+		p := t[k]
+		if strings.TrimSpace(k) == "" {
+			return errors.New("price table: an entry has no model name")
+		}
+		if k != strings.TrimSpace(k) {
+			return fmt.Errorf("price table: model name %q has surrounding spaces", k)
+		}
+		for _, v := range []struct {
+			what string
+			x    float64
+		}{{"input", p.InputPerMillion}, {"output", p.OutputPerMillion}} {
+			if math.IsNaN(v.x) || math.IsInf(v.x, 0) || v.x < 0 {
+				return fmt.Errorf("price table: %s: %s price %v is not a non-negative number", k, v.what, v.x)
+			}
+		}
+	}
+	return nil
+}
+
+// SavePrices validates the table and writes it to path (readable only by
+// the user), replacing the file in one step.
+func SavePrices(path string, t PriceTable) error {
+	if err := t.Validate(); err != nil {
+		return err
+	}
+	b, err := json.MarshalIndent(t, "", "  ")
+	if err != nil {
+		return fmt.Errorf("write price table: %w", err)
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return fmt.Errorf("write price table: %w", err)
+	}
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, append(b, '\n'), 0o600); err != nil {
+		return fmt.Errorf("write price table: %w", err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("write price table: %w", err)
+	}
+	return nil
 }
 
 // EstimatedTokensOut is the output assumed per request for estimates: a
@@ -296,6 +352,6 @@ func Estimated(e Estimate, pending []Task, maxTokens int, model string, prices P
 		e.Price, e.CostKnown = p, true
 		e.Cost = float64(e.TokensIn)/1e6*p.InputPerMillion + float64(e.TokensOut)/1e6*p.OutputPerMillion
 	}
-	e.Note = fmt.Sprintf("tokens estimated as characters/4 for input and %d per request for output; prices from the editable price table", out)
+	e.Note = fmt.Sprintf("Tokens are estimated as characters/4 for input and %d per request for output.", out)
 	return e
 }

@@ -2,11 +2,13 @@
 // POST /v1/chat/completions answers after a short delay with a judgment that
 // ends in [[A]], [[B]] or [[C]] (chosen from a hash of the prompt, so the same
 // prompt always gets the same verdict) and usage tokens. GET /health answers
-// 200 for Playwright's webServer check.
+// 200 for Playwright's webServer check, with the number of answered and of
+// refused (401) requests.
 //
 //   FAKE_OPENAI_PORT   port on 127.0.0.1 (default 34117)
 //   FAKE_OPENAI_DELAY  reply delay in ms (default 40)
-//   FAKE_OPENAI_KEY    if set, requests must carry "Authorization: Bearer <key>" (else 401)
+//   FAKE_OPENAI_KEY    if set, requests must carry "Authorization: Bearer <key>" (else 401, whose
+//                      message quotes the key sent, as a careless server might: Concord must scrub it)
 import { createHash } from 'node:crypto';
 import { createServer } from 'node:http';
 
@@ -14,6 +16,7 @@ const port = Number(process.env.FAKE_OPENAI_PORT ?? 34117);
 const delay = Number(process.env.FAKE_OPENAI_DELAY ?? 40);
 const key = process.env.FAKE_OPENAI_KEY ?? '';
 let requests = 0;
+let unauthorized = 0;
 
 function send(res, status, body) {
   const b = JSON.stringify(body);
@@ -22,7 +25,7 @@ function send(res, status, body) {
 }
 
 const server = createServer((req, res) => {
-  if (req.method === 'GET' && req.url === '/health') return send(res, 200, { ok: true, requests });
+  if (req.method === 'GET' && req.url === '/health') return send(res, 200, { ok: true, requests, unauthorized });
   if (req.method !== 'POST' || !req.url?.endsWith('/chat/completions')) {
     return send(res, 404, { error: { message: `no route ${req.method} ${req.url}`, type: 'invalid_request_error' } });
   }
@@ -31,7 +34,9 @@ const server = createServer((req, res) => {
   req.on('data', (c) => (body += c));
   req.on('end', () => {
     if (key && req.headers.authorization !== `Bearer ${key}`) {
-      return send(res, 401, { error: { message: 'Incorrect API key provided.', type: 'invalid_request_error', code: 'invalid_api_key' } });
+      unauthorized++;
+      const sent = String(req.headers.authorization ?? '').replace(/^Bearer /, '');
+      return send(res, 401, { error: { message: `Incorrect API key provided: ${sent}.`, type: 'invalid_request_error', code: 'invalid_api_key' } });
     }
     let parsed;
     try {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_FORM, formatCost, formatDuration, gameVerdictLetter, runOutcome, shownLabel, splitList, toRequest, winnerName } from './judge';
+import { DEFAULT_FORM, checkPrices, formatCost, formatDuration, gameVerdictLetter, isNewer, runOutcome, shownLabel, splitList, toDrafts, toRequest, winnerName } from './judge';
+import type { JudgeStatus } from './types';
 
 describe('toRequest', () => {
   it('sends models in models mode and pairs in pairs mode', () => {
@@ -71,12 +72,91 @@ describe('labels', () => {
 describe('runOutcome', () => {
   const progress = { total: 10, done: 10, errors: 0, retries: 0, inFlight: 0, elapsed: 0, perMinute: 0, eta: 0, finished: true };
   it.each([
-    [{ running: true }, 'running'],
-    [{}, 'finished'],
-    [{ progress: { ...progress, done: 4 } }, 'cancelled'],
-    [{ progress: { ...progress, done: 4 }, error: 'context canceled' }, 'cancelled'],
-    [{ error: 'judge run stopped: 401 Incorrect API key' }, 'stopped'],
+    [{ running: true, outcome: 'running' }, 'running'],
+    [{ outcome: 'finished' }, 'finished'],
+    [{ progress: { ...progress, done: 4 }, outcome: 'cancelled' }, 'cancelled'],
+    [{ outcome: 'stopped', error: 'judge run stopped: 401 Incorrect API key' }, 'stopped'],
   ] as const)('runOutcome(%j) = %s', (patch, want) => {
-    expect(runOutcome({ running: false, runId: 1, judge: 'j', progress, ...patch })).toBe(want);
+    const base: JudgeStatus = { running: false, runId: 1, seq: 2, outcome: '', judge: 'j', progress };
+    expect(runOutcome({ ...base, ...patch })).toBe(want);
+  });
+});
+
+describe('isNewer', () => {
+  const progress = { total: 10, done: 0, errors: 0, retries: 0, inFlight: 0, elapsed: 0, perMinute: 0, eta: 0, finished: false };
+  const st = (runId: number, seq: number, done = 0, running = true): JudgeStatus => ({
+    running,
+    runId,
+    seq,
+    outcome: running ? 'running' : 'finished',
+    judge: 'j',
+    progress: { ...progress, done },
+  });
+  it.each([
+    [null, st(1, 1), true],
+    [st(1, 3), st(1, 4), true],
+    [st(1, 4), st(1, 3), false], // progress delivered late
+    [st(1, 4), st(1, 4), false],
+    [st(1, 9), st(2, 1), true], // a new run
+    [st(2, 1), st(1, 9), false], // the last run's late event
+  ] as const)('isNewer(%j, %j) = %s', (cur, next, want) => {
+    expect(isNewer(cur, next)).toBe(want);
+  });
+  it('keeps the final counters whatever order the events arrive in', () => {
+    const events = [st(2, 1, 0), st(2, 2, 40), st(2, 3, 90), st(2, 4, 142, false)];
+    for (const order of [
+      [0, 1, 2, 3],
+      [3, 2, 1, 0],
+      [1, 3, 0, 2],
+      [0, 3, 2, 1],
+    ]) {
+      let shown: JudgeStatus | null = st(1, 7, 5, false); // the cancelled run before
+      for (const i of order) if (isNewer(shown, events[i])) shown = events[i];
+      expect(shown).toEqual(events[3]);
+    }
+  });
+});
+
+describe('toRequest in study mode', () => {
+  it('sends the study and no other selection', () => {
+    const f = { ...DEFAULT_FORM, mode: 'study' as const, studyId: 4, models: ['a', 'b'], categories: ['math'], turns: [2] };
+    expect(toRequest(f)).toMatchObject({ studyId: 4, models: [], pairs: [], categories: [], turns: [] });
+    expect(toRequest({ ...f, mode: 'models' })).toMatchObject({ studyId: 0, models: ['a', 'b'], categories: ['math'], turns: [2] });
+  });
+});
+
+describe('checkPrices', () => {
+  it('accepts names with non-negative prices, trimmed', () => {
+    const r = checkPrices([
+      { model: ' gpt-4o ', input: '2.5', output: '10' },
+      { model: 'local', input: '0', output: ' 0 ' },
+    ]);
+    expect(r.errors).toEqual({});
+    expect(r.rows).toEqual([
+      { model: 'gpt-4o', input_per_million: 2.5, output_per_million: 10 },
+      { model: 'local', input_per_million: 0, output_per_million: 0 },
+    ]);
+  });
+  it.each([
+    [{ model: '', input: '1', output: '1' }, 'model', 'a model name is required'],
+    [{ model: 'm', input: '-1', output: '1' }, 'input', 'the input price must be a number, 0 or more'],
+    [{ model: 'm', input: '1', output: '' }, 'output', 'the output price must be a number, 0 or more'],
+    [{ model: 'm', input: 'abc', output: '1' }, 'input', 'the input price must be a number, 0 or more'],
+    [{ model: 'm', input: 'Infinity', output: '1' }, 'input', 'the input price must be a number, 0 or more'],
+  ])('checkPrices([%j]) refuses the %s: %s', (row, field, message) => {
+    const r = checkPrices([row]);
+    expect(r.errors).toEqual({ 0: { field, message } });
+    expect(r.rows).toEqual([]);
+  });
+  it('refuses a name listed twice, on the second row', () => {
+    const r = checkPrices([
+      { model: 'm', input: '1', output: '1' },
+      { model: ' m', input: '2', output: '2' },
+    ]);
+    expect(r.errors).toEqual({ 1: { field: 'model', message: 'm is listed twice' } });
+  });
+  it('round-trips stored rows through the editor', () => {
+    const rows = [{ model: 'gpt-4o-mini', input_per_million: 0.15, output_per_million: 0.6 }];
+    expect(checkPrices(toDrafts(rows)).rows).toEqual(rows);
   });
 });

@@ -1,7 +1,7 @@
 // Pure helpers of the judge screen: the form's values to a request, and
 // progress and verdicts to words. No bindings here (lib/api.ts has them).
 
-import type { Game, JudgeRequest, JudgeStatus, Verdict } from './types';
+import type { Game, JudgeRequest, JudgeStatus, PriceRow, RunOutcome, Verdict } from './types';
 
 /** The form as the screen holds it: text where the user types. */
 export interface JudgeForm {
@@ -12,11 +12,12 @@ export interface JudgeForm {
   maxTokens: number;
   apiKeyEnv: string;
   prompt: string;
-  mode: 'models' | 'pairs';
+  mode: 'models' | 'pairs' | 'study';
   models: string[];
   pairs: string; // "a:b, c:d"
   categories: string[];
   turns: number[];
+  studyId: number; // in study mode; 0: none chosen
   concurrency: number;
   rpm: number;
   tpm: number;
@@ -36,6 +37,7 @@ export const DEFAULT_FORM: JudgeForm = {
   pairs: '',
   categories: [],
   turns: [1, 2],
+  studyId: 0,
   concurrency: 8,
   rpm: 0,
   tpm: 0,
@@ -54,8 +56,13 @@ function whole(n: number, min = 0): number {
   return Number.isFinite(n) ? Math.max(min, Math.round(n)) : min;
 }
 
-/** toRequest turns the form into the request the backend takes. */
+/**
+ * toRequest turns the form into the request the backend takes. In study mode
+ * the study alone says what to judge: models, pairs, categories and turns are
+ * left empty.
+ */
 export function toRequest(f: JudgeForm): JudgeRequest {
+  const study = f.mode === 'study';
   return {
     name: f.name.trim(),
     baseUrl: f.baseUrl.trim(),
@@ -65,9 +72,10 @@ export function toRequest(f: JudgeForm): JudgeRequest {
     prompt: f.prompt || 'concord',
     models: f.mode === 'models' ? [...f.models] : [],
     pairs: f.mode === 'pairs' ? splitList(f.pairs) : [],
-    turns: [...f.turns].sort((a, b) => a - b),
-    categories: [...f.categories],
+    turns: study ? [] : [...f.turns].sort((a, b) => a - b),
+    categories: study ? [] : [...f.categories],
     questionIds: [],
+    studyId: study ? whole(f.studyId) : 0,
     concurrency: whole(f.concurrency, 1),
     rpm: whole(f.rpm),
     tpm: whole(f.tpm),
@@ -140,17 +148,63 @@ export function verdictTone(combined: string): 'neutral' | 'accent' | 'warn' | '
   return 'accent';
 }
 
-/** RunOutcome is how a run stands, in words the screen shows. */
-export type RunOutcome = 'running' | 'finished' | 'cancelled' | 'stopped';
-
-/**
- * runOutcome classifies a run's status: a run ended by cancelling reports
- * Go's "context canceled" as its error, which is no failure; any other
- * error (a 401, a changed prompt) stopped it.
- */
+/** runOutcome is how a run stands, as the backend classified it. */
 export function runOutcome(s: JudgeStatus): RunOutcome {
   if (s.running) return 'running';
-  if (s.error && !/context canceled/i.test(s.error)) return 'stopped';
-  if (s.error || s.progress.done < s.progress.total) return 'cancelled';
-  return 'finished';
+  return s.outcome || 'finished';
+}
+
+/**
+ * isNewer says whether status next supersedes cur: a later run, or a later
+ * status (higher seq) of the same run. Events and replies can arrive out of
+ * order, so the screen keeps only statuses that are newer than what it shows;
+ * a run's final status has its highest seq and so always wins.
+ */
+export function isNewer(cur: JudgeStatus | null, next: JudgeStatus): boolean {
+  if (!cur) return true;
+  if (next.runId !== cur.runId) return next.runId > cur.runId;
+  return next.seq > cur.seq;
+}
+
+/** A row of the price table editor: text as typed. */
+export interface PriceDraft {
+  model: string;
+  input: string;
+  output: string;
+}
+
+/** A problem with one row of the price table: which field, and what is wrong. */
+export interface PriceProblem {
+  field: 'model' | 'input' | 'output';
+  message: string;
+}
+
+/**
+ * checkPrices validates the editor's rows: a model name in each, no name
+ * twice, and non-negative numbers (an empty price is an error, not zero).
+ * It returns the rows to save (none if any row has a problem) and the
+ * problems keyed by row index.
+ */
+export function checkPrices(rows: PriceDraft[]): { rows: PriceRow[]; errors: Record<number, PriceProblem> } {
+  const out: PriceRow[] = [];
+  const errors: Record<number, PriceProblem> = {};
+  const seen = new Set<string>();
+  const num = (s: string) => (s.trim() === '' ? NaN : Number(s.trim()));
+  rows.forEach((r, i) => {
+    const model = r.model.trim();
+    const input = num(r.input);
+    const output = num(r.output);
+    if (!model) errors[i] = { field: 'model', message: 'a model name is required' };
+    else if (seen.has(model)) errors[i] = { field: 'model', message: `${model} is listed twice` };
+    else if (!Number.isFinite(input) || input < 0) errors[i] = { field: 'input', message: 'the input price must be a number, 0 or more' };
+    else if (!Number.isFinite(output) || output < 0) errors[i] = { field: 'output', message: 'the output price must be a number, 0 or more' };
+    seen.add(model);
+    out.push({ model, input_per_million: input, output_per_million: output });
+  });
+  return { rows: Object.keys(errors).length > 0 ? [] : out, errors };
+}
+
+/** toDrafts turns stored rows into editable text. */
+export function toDrafts(rows: PriceRow[]): PriceDraft[] {
+  return rows.map((r) => ({ model: r.model, input: String(r.input_per_million), output: String(r.output_per_million) }));
 }

@@ -15,6 +15,7 @@ export interface JudgeRequest {
   turns: number[];
   categories: string[];
   questionIds: number[];
+  studyId: number; // > 0: exactly this study's units; the selection fields above are ignored
   concurrency: number;
   rpm: number;
   tpm: number;
@@ -62,13 +63,32 @@ export interface JudgeProgress {
   stopped?: string;
 }
 
-/** JudgeStatus is the payload of judge:progress and judge:done (app.JudgeStatus). */
+/** How a run stands (app.Outcome*); "" before any run. */
+export type RunOutcome = 'running' | 'finished' | 'cancelled' | 'stopped';
+
+/**
+ * JudgeStatus is the payload of judge:progress and judge:done (app.JudgeStatus).
+ * (runId, seq) orders statuses: events may arrive out of order, the higher pair is newer.
+ */
 export interface JudgeStatus {
   running: boolean;
   runId: number;
+  seq: number;
+  outcome: RunOutcome | '';
   judge: string;
-  progress: JudgeProgress;
-  error?: string;
+  progress: JudgeProgress; // the final counters once running is false
+  error?: string; // why a stopped run stopped; never set for a cancelled one
+}
+
+/** One row of the editable price table (app.PriceRow): USD per million tokens. */
+export interface PriceRow extends Price {
+  model: string;
+}
+
+/** The price table and its file (app.PriceTable). */
+export interface PriceTable {
+  file: string;
+  rows: PriceRow[];
 }
 
 /** One game: a judgment in one presentation order (store.Game). */

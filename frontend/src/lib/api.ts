@@ -205,6 +205,7 @@ export async function undoVote(studyID: number): Promise<AnnotateItem> {
 // ---- report ------------------------------------------------------------------
 
 import type {
+  AnnotateMoreRequest,
   AuditReport,
   DisagreementFilter,
   DisagreementUnit,
@@ -242,4 +243,26 @@ export async function exportReportHTML(opts: ReportOptions): Promise<string> {
 /** exportReportMarkdown saves the Markdown report; "" when cancelled. */
 export async function exportReportMarkdown(opts: ReportOptions): Promise<string> {
   return (await call<string | null>('ExportReportMarkdown', opts)) ?? '';
+}
+
+/** annotateMore creates a study of a close call's units or of listed units, for more human votes. */
+export async function annotateMore(req: AnnotateMoreRequest): Promise<StudySummary> {
+  const s = await call<StudySummary>('AnnotateMore', req);
+  return { ...s, progress: { done: 0, total: s.units, time_ms: 0, pace_ms: 0 } };
+}
+
+// ---- judge: price table ----------------------------------------------------
+
+import type { PriceRow, PriceTable } from '../judge/types';
+
+/** judgePrices reads the price table the dry run's cost estimate uses. */
+export async function judgePrices(): Promise<PriceTable> {
+  const t = await call<PriceTable>('JudgePrices');
+  return { ...t, rows: t.rows ?? [] };
+}
+
+/** saveJudgePrices replaces the price table (checked in Go: names once, prices ≥ 0) and returns it as saved. */
+export async function saveJudgePrices(rows: PriceRow[]): Promise<PriceTable> {
+  const t = await call<PriceTable>('SaveJudgePrices', rows);
+  return { ...t, rows: t.rows ?? [] };
 }
