@@ -1,7 +1,8 @@
 // Issue 2: the home screen shows what is in a fresh database (the demo
 // study), imports a folder through the UI, and shows the counts change.
 import { expect, test } from '@playwright/test';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BASE_URL, backendInfo, openHome, recordEvents, statValue, watchCSP, watchRequests } from './helpers';
@@ -55,14 +56,35 @@ test('a fresh database shows the demo study', async ({ page }) => {
   expect(csp).toEqual([]);
 });
 
+/** Writes a small FastChat-layout folder of our own, new to any database:
+ * 3 questions with fresh ids and 2 models with fresh names. */
+function writeFixtureFolder(): { dir: string; models: string[]; questions: number } {
+  const tag = `${Date.now() % 1e6}${Math.floor(Math.random() * 100)}`;
+  const dir = mkdtempSync(path.join(tmpdir(), 'concord-e2e-import-'));
+  const models = [`e2e-alpha-${tag}`, `e2e-beta-${tag}`];
+  const ids = [1, 2, 3].map((i) => 800_000_000 + Number(tag) * 10 + i);
+  mkdirSync(path.join(dir, 'model_answer'));
+  writeFileSync(
+    path.join(dir, 'question.jsonl'),
+    ids.map((id) => JSON.stringify({ question_id: id, category: 'writing', turns: [`Question ${id}, turn one?`, 'And turn two?'] })).join('\n') + '\n',
+  );
+  for (const m of models) {
+    writeFileSync(
+      path.join(dir, 'model_answer', `${m}.jsonl`),
+      ids.map((id) => JSON.stringify({ question_id: id, model_id: 'ignored', choices: [{ index: 0, turns: [`${m} answers ${id}`, 'Second answer.'] }] })).join('\n') + '\n',
+    );
+  }
+  return { dir, models, questions: ids.length };
+}
+
 test('importing a folder through the UI changes the counts', async ({ page }) => {
-  test.skip(!existsSync(MT_BENCH), `shared MT-Bench data not found at ${MT_BENCH}`);
+  const fixture = writeFixtureFolder();
   const foreign = watchRequests(page, BASE_URL);
   await openHome(page);
   const before = await backendInfo(page);
   const progress = await recordEvents(page, 'import:progress');
 
-  await page.getByTestId('import-path').fill(MT_BENCH);
+  await page.getByTestId('import-path').fill(fixture.dir);
   await page.getByTestId('import-submit').click();
   await expect(page.getByTestId('import-result')).toBeVisible({ timeout: 30_000 });
   await expect(page.getByTestId('import-error')).toHaveCount(0);
@@ -72,31 +94,43 @@ test('importing a folder through the UI changes the counts', async ({ page }) =>
   expect(events.length).toBeGreaterThan(0);
   const last = events[events.length - 1];
   expect(last.done_files).toBe(last.total_files);
+  expect(last.total_files).toBe(3);
 
+  // Exactly what the folder holds was added, and the screen shows it.
   const after = await backendInfo(page);
-  expect(after.questions).toBeGreaterThan(before.questions);
-  expect(after.models).toBeGreaterThan(before.models);
-  expect(after.answers).toBeGreaterThan(before.answers);
+  expect(after.questions).toBe(before.questions + fixture.questions);
+  expect(after.models).toBe(before.models + fixture.models.length);
+  expect(after.answers).toBe(before.answers + fixture.questions * fixture.models.length);
   await expect(page.getByTestId('stat-questions').locator('.value')).toHaveAttribute('data-value', String(after.questions));
   await expect(page.getByTestId('stat-models').locator('.value')).toHaveAttribute('data-value', String(after.models));
   await expect(page.getByTestId('stat-answers').locator('.value')).toHaveAttribute('data-value', String(after.answers));
-  for (const m of ['gpt-4', 'claude-v1', 'vicuna-13b-v1.3']) {
-    await expect(page.getByTestId('models').locator(`li[data-label="${m}"]`)).toHaveAttribute('data-value', '80');
+  for (const m of fixture.models) {
+    await expect(page.getByTestId('models').locator(`li[data-label="${m}"]`)).toHaveAttribute('data-value', String(fixture.questions));
   }
 
   // The result lists each file with its kind and counts; the sum matches.
-  const rows = page.getByTestId('import-row');
-  expect(await rows.count()).toBeGreaterThanOrEqual(8); // question.jsonl, reference answer, 7 model answer files
-  const added = Number((await page.getByTestId('import-added').textContent())?.replace(/,/g, ''));
-  expect(added).toBeGreaterThan(0);
+  await expect(page.getByTestId('import-row')).toHaveCount(3); // question.jsonl and two model answer files
+  await expect(page.getByTestId('import-added')).toHaveText(String(fixture.questions * (1 + fixture.models.length)));
 
   // Importing the same folder again adds nothing.
-  await page.getByTestId('import-path').fill(MT_BENCH);
+  await page.getByTestId('import-path').fill(fixture.dir);
   await page.getByTestId('import-submit').click();
   await expect(page.getByTestId('import-added')).toHaveText('0');
   const again = await backendInfo(page);
   expect([again.questions, again.models, again.answers]).toEqual([after.questions, after.models, after.answers]);
   expect(foreign).toEqual([]);
+});
+
+test('importing the shared MT-Bench folder through the UI shows its seven models', async ({ page }) => {
+  test.skip(!existsSync(MT_BENCH), `shared MT-Bench data not found at ${MT_BENCH}`);
+  await openHome(page);
+  await page.getByTestId('import-path').fill(MT_BENCH);
+  await page.getByTestId('import-submit').click();
+  await expect(page.getByTestId('import-result')).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByTestId('import-error')).toHaveCount(0);
+  for (const m of ['gpt-4', 'claude-v1', 'vicuna-13b-v1.3']) {
+    await expect(page.getByTestId('models').locator(`li[data-label="${m}"]`)).toHaveAttribute('data-value', '80');
+  }
 });
 
 test('a failed import shows the error verbatim and writes nothing', async ({ page }) => {
