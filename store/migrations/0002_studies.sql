@@ -23,4 +23,5 @@ CREATE TABLE study_items (
     CHECK (model_a < model_b)
 ) WITHOUT ROWID;
 
-CREATE INDEX votes_study ON votes(study_id, annotator_id, withdrawn_at);
+-- Partial: imported votes (no study) stay out of it, which keeps bulk imports fast.
+CREATE INDEX votes_study ON votes(study_id, annotator_id, withdrawn_at) WHERE study_id IS NOT NULL;
