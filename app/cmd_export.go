@@ -15,7 +15,7 @@ func init() {
 }
 
 func runExport(ctx context.Context, env *Env, args []string) error {
-	usage := "votes [--format jsonl|csv] [--humans GROUP] [--out FILE]\n       concord export verdicts [--judge NAME] [--out FILE]\n       concord export bundle --out DIR"
+	usage := "votes [--format jsonl|json|csv] [--humans GROUP] [--out FILE]\n       concord export verdicts [--format pair|hf] [--judge NAME] [--out FILE]\n       concord export bundle --out DIR"
 	if len(args) == 0 {
 		fmt.Fprintln(env.Stderr, "Usage: concord export", usage)
 		return fmt.Errorf("%w: export needs what to export: votes, verdicts or bundle", ErrUsage)
@@ -23,7 +23,7 @@ func runExport(ctx context.Context, env *Env, args []string) error {
 	what := args[0]
 	fs := newFlags(env, "export "+what, "[flags]")
 	out := fs.String("out", "", "write to this file (default: standard output); for bundle, a folder")
-	format := fs.String("format", "jsonl", "votes: jsonl (Hugging Face shape with conversations) or csv (labels only)")
+	format := fs.String("format", "", "votes: jsonl (Hugging Face shape with conversations; default), json (the same as one array, for compute_agreement.py) or csv (labels only)\nverdicts: pair (FastChat's model_judgment format, both orders; default) or hf (combined verdicts as the Hugging Face gpt4_pair JSON array, for compute_agreement.py)")
 	group := fs.String("humans", "", "votes: only this annotator group (e.g. expert)")
 	judge := fs.String("judge", "", "verdicts: only this judge")
 	if _, err := parseFlags(fs, args[1:]); err != nil {
@@ -44,14 +44,24 @@ func runExport(ctx context.Context, env *Env, args []string) error {
 		}
 		return s.ExportBundle(ctx, *out)
 	case "votes":
-		return writeOut(env, *out, func(w io.Writer) error { return s.ExportVotes(ctx, w, *format, *group) })
+		f := *format
+		if f == "" {
+			f = "jsonl"
+		}
+		return writeOut(env, *out, func(w io.Writer) error { return s.ExportVotes(ctx, w, f, *group) })
 	case "verdicts":
 		if *judge != "" {
 			if err := knownJudge(ctx, s, *judge); err != nil {
 				return err
 			}
 		}
-		return writeOut(env, *out, func(w io.Writer) error { return s.ExportVerdicts(ctx, w, *judge) })
+		switch *format {
+		case "", "pair":
+			return writeOut(env, *out, func(w io.Writer) error { return s.ExportVerdicts(ctx, w, *judge) })
+		case "hf":
+			return writeOut(env, *out, func(w io.Writer) error { return s.ExportVerdictsHF(ctx, w, *judge) })
+		}
+		return fmt.Errorf("%w: unknown verdicts format %q (want pair or hf)", ErrUsage, *format)
 	}
 	return fmt.Errorf("%w: unknown export %q (want votes, verdicts or bundle)", ErrUsage, what)
 }

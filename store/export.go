@@ -2,6 +2,7 @@ package store
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/csv"
 	"encoding/json"
@@ -83,7 +84,7 @@ func (s *Store) ExportVotes(ctx context.Context, w io.Writer, format, group stri
 		if err := cw.Error(); err != nil {
 			return fmt.Errorf("export votes: %w", err)
 		}
-	case "jsonl", "":
+	case "jsonl", "json", "":
 		qs, err := s.Questions(ctx)
 		if err != nil {
 			return err
@@ -100,8 +101,7 @@ func (s *Store) ExportVotes(ctx context.Context, w io.Writer, format, group stri
 		for _, a := range answers {
 			byKey[fmt.Sprint(a.QuestionID, "\x00", a.Model)] = a.Turns
 		}
-		enc := json.NewEncoder(bw)
-		enc.SetEscapeHTML(false)
+		records := newRecordWriter(bw, format == "json")
 		for _, v := range votes {
 			q := questions[v.QuestionID]
 			e := exportVote{QuestionID: v.QuestionID, ModelA: v.ModelA, ModelB: v.ModelB, Winner: hfWinner(v.Winner),
@@ -109,14 +109,66 @@ func (s *Store) ExportVotes(ctx context.Context, w io.Writer, format, group stri
 				TimeMS: v.TimeMS, Rationale: v.Rationale, CreatedAt: v.CreatedAt.UTC().Format(time.RFC3339Nano),
 				ConvA: conversation(q.Turns, byKey[fmt.Sprint(v.QuestionID, "\x00", v.ModelA)], v.Turn),
 				ConvB: conversation(q.Turns, byKey[fmt.Sprint(v.QuestionID, "\x00", v.ModelB)], v.Turn)}
-			if err := enc.Encode(e); err != nil {
+			if err := records.write(e); err != nil {
 				return fmt.Errorf("export votes: %w", err)
 			}
 		}
+		if err := records.close(); err != nil {
+			return fmt.Errorf("export votes: %w", err)
+		}
 	default:
-		return fmt.Errorf("export votes: unknown format %q (want jsonl or csv)", format)
+		return fmt.Errorf("export votes: unknown format %q (want jsonl, json or csv)", format)
 	}
 	return bw.Flush()
+}
+
+// recordWriter writes JSON records one per line (JSONL) or, for tools that
+// read a whole file with json.load such as FastChat's compute_agreement.py,
+// as one JSON array with a record per line.
+type recordWriter struct {
+	w     io.Writer
+	array bool
+	n     int
+}
+
+func newRecordWriter(w io.Writer, array bool) *recordWriter { return &recordWriter{w: w, array: array} }
+
+func (r *recordWriter) write(v any) error {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return err
+	}
+	b := bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
+	sep := ""
+	if r.array {
+		sep = ",\n"
+		if r.n == 0 {
+			sep = "[\n"
+		}
+	}
+	r.n++
+	if _, err := io.WriteString(r.w, sep); err != nil {
+		return err
+	}
+	if !r.array {
+		b = buf.Bytes() // keep the newline
+	}
+	_, err := r.w.Write(b)
+	return err
+}
+
+func (r *recordWriter) close() error {
+	if !r.array {
+		return nil
+	}
+	end := "\n]\n"
+	if r.n == 0 {
+		end = "[]\n"
+	}
+	_, err := io.WriteString(r.w, end)
+	return err
 }
 
 // conversation interleaves questions and answers up to turn.
@@ -173,6 +225,54 @@ func (s *Store) ExportVerdicts(ctx context.Context, w io.Writer, judge string) e
 		if err := enc.Encode(e); err != nil {
 			return fmt.Errorf("export verdicts: %w", err)
 		}
+	}
+	return bw.Flush()
+}
+
+// hfVerdict is a combined judge verdict in the Hugging Face
+// mt_bench_human_judgments gpt4_pair shape.
+type hfVerdict struct {
+	QuestionID int      `json:"question_id"`
+	ModelA     string   `json:"model_a"`
+	ModelB     string   `json:"model_b"`
+	Winner     string   `json:"winner"`
+	Judge      []string `json:"judge"`
+	Turn       int      `json:"turn"`
+}
+
+// unknownPairPrompt stands for the prompt of a verdict imported without one
+// (the HF label-only split): FastChat's compute_agreement.py recognises a
+// pairwise judge by a prompt name starting with "pair".
+const unknownPairPrompt = "pair"
+
+// ExportVerdictsHF writes a judge's combined verdicts ("" for all judges) as
+// a JSON array in the Hugging Face gpt4_pair shape that FastChat's
+// compute_agreement.py reads: winner model_a, model_b, tie or
+// "tie (inconsistent)". Verdicts that are errors or still missing a game are
+// left out, as they are from agreement.
+func (s *Store) ExportVerdictsHF(ctx context.Context, w io.Writer, judge string) error {
+	vs, err := s.Verdicts(ctx, judge)
+	if err != nil {
+		return err
+	}
+	bw := bufio.NewWriter(w)
+	records := newRecordWriter(bw, true)
+	for _, v := range vs {
+		winner, ok := map[string]string{"model_1": "model_a", "model_2": "model_b", "tie": "tie", "inconsistent": "tie (inconsistent)"}[v.Combined]
+		if !ok {
+			continue
+		}
+		prompt := v.Prompt
+		if prompt == "" {
+			prompt = unknownPairPrompt
+		}
+		if err := records.write(hfVerdict{QuestionID: v.QuestionID, ModelA: v.Model1, ModelB: v.Model2, Winner: winner,
+			Judge: []string{v.Judge, prompt}, Turn: v.Turn}); err != nil {
+			return fmt.Errorf("export verdicts: %w", err)
+		}
+	}
+	if err := records.close(); err != nil {
+		return fmt.Errorf("export verdicts: %w", err)
 	}
 	return bw.Flush()
 }

@@ -1020,6 +1020,9 @@ func (im *importer) vote(line int, raw []byte, path string) (outcome, error) {
 	if r.Prompt != "" {
 		prompt = r.Prompt
 	}
+	if prompt == unknownPairPrompt {
+		prompt = "" // what ExportVerdictsHF writes for a verdict imported without a prompt
+	}
 	isLLM := len(bytes.TrimSpace(r.Judge)) > 0 && bytes.TrimSpace(r.Judge)[0] == '['
 	if name, ok := llmJudgeNames[judge]; ok {
 		judge, isLLM = name, true

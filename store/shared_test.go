@@ -49,6 +49,22 @@ func TestSharedMTBenchCounts(t *testing.T) {
 	if rep.Added != 0 || rep.Replaced != 0 {
 		t.Errorf("re-import added %d, replaced %d; want nothing", rep.Added, rep.Replaced)
 	}
+
+	// The HF-shaped verdict export (judge ["gpt-4", "pair"] for these
+	// prompt-less verdicts) re-imports onto the same 2,400 verdicts.
+	hf := filepath.Join(t.TempDir(), "gpt4_pair.json")
+	f, err := os.Create(hf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.ExportVerdictsHF(context.Background(), f, "gpt-4"); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	rep = mustImport(t, s, hf)
+	if rep.Added != 0 || rep.Unchanged != 2400 {
+		t.Errorf("re-import of the HF verdict export: added %d, unchanged %d; want 0 and 2400", rep.Added, rep.Unchanged)
+	}
 }
 
 func TestSharedJPBench(t *testing.T) {

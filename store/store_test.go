@@ -3,6 +3,7 @@ package store_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
@@ -279,5 +280,64 @@ func TestNewerSchemaIsRefused(t *testing.T) {
 	after, _ := os.ReadFile(path)
 	if !bytes.Equal(before, after) {
 		t.Error("refusing a newer database changed the file")
+	}
+}
+
+func TestExportVotesJSONArray(t *testing.T) {
+	ctx := context.Background()
+	s := MustOpen(t)
+	mustImport(t, s, "testdata/mini")
+	var arr, lines bytes.Buffer
+	if err := s.ExportVotes(ctx, &arr, "json", ""); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.ExportVotes(ctx, &lines, "jsonl", ""); err != nil {
+		t.Fatal(err)
+	}
+	var got []map[string]any
+	if err := json.Unmarshal(arr.Bytes(), &got); err != nil {
+		t.Fatalf("json export is not one JSON array (compute_agreement.py reads it with json.load): %v", err)
+	}
+	var want []map[string]any
+	for _, l := range strings.Split(strings.TrimSpace(lines.String()), "\n") {
+		var m map[string]any
+		if err := json.Unmarshal([]byte(l), &m); err != nil {
+			t.Fatal(err)
+		}
+		want = append(want, m)
+	}
+	if !sameJSON(t, got, want) {
+		t.Errorf("json array records differ from the JSONL records")
+	}
+}
+
+func TestExportVerdictsHFRoundTrip(t *testing.T) {
+	ctx := context.Background()
+	s := MustOpen(t)
+	mustImport(t, s, "testdata/mini", "testdata/mini/votes.json")
+	path := filepath.Join(t.TempDir(), "gpt4_pair.json")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.ExportVerdictsHF(ctx, f, "gpt-4"); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	b, _ := os.ReadFile(path)
+	var recs []struct {
+		Winner string   `json:"winner"`
+		Judge  []string `json:"judge"`
+	}
+	if err := json.Unmarshal(b, &recs); err != nil || len(recs) != 1 {
+		t.Fatalf("hf export = %s (%v), want one record in a JSON array", b, err)
+	}
+	if recs[0].Winner != "model_a" || recs[0].Judge[0] != "gpt-4" || !strings.HasPrefix(recs[0].Judge[1], "pair") {
+		t.Errorf("hf record = %+v, want winner model_a by [gpt-4, pair...]", recs[0])
+	}
+	// Importing it back into the same database changes nothing.
+	rep := mustImport(t, s, path)
+	if rep.Added != 0 || rep.Unchanged != 1 {
+		t.Errorf("re-import of the hf export: added %d, unchanged %d; want 0 and 1", rep.Added, rep.Unchanged)
 	}
 }
