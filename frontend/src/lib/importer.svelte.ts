@@ -15,6 +15,18 @@ export interface ImportDeps {
 
 const realDeps: ImportDeps = { importPaths: apiImport, onImportProgress: apiProgress };
 
+/**
+ * isAhead reports whether next is later progress than prev. Events can
+ * arrive out of order (the dev build delivers each from its own goroutine),
+ * so progress only ever moves forward: more files done, or more records of
+ * the same file.
+ */
+export function isAhead(prev: ImportProgress | null, next: ImportProgress): boolean {
+  if (!prev) return true;
+  if (next.done_files !== prev.done_files) return next.done_files > prev.done_files;
+  return next.records >= prev.records;
+}
+
 export class ImportFlow {
   phase = $state<ImportPhase>('idle');
   paths = $state<string[]>([]);
@@ -43,7 +55,7 @@ export class ImportFlow {
     this.report = null;
     this.error = '';
     const off = this.#deps.onImportProgress((p) => {
-      if (this.phase === 'running') this.progress = p;
+      if (this.phase === 'running' && isAhead(this.progress, p)) this.progress = p;
     });
     try {
       const report = await this.#deps.importPaths(paths);

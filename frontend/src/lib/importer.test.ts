@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { ImportFlow, type ImportDeps } from './importer.svelte';
+import { ImportFlow, isAhead, type ImportDeps } from './importer.svelte';
 import type { ImportProgress, ImportReport } from './types';
 
 function fakeDeps() {
@@ -52,6 +52,17 @@ describe('ImportFlow', () => {
     expect(f.off).toHaveBeenCalledTimes(1);
   });
 
+  it('only moves forward when progress events arrive out of order', async () => {
+    const f = fakeDeps();
+    const flow = new ImportFlow(f.deps);
+    const done = flow.run(['/d']);
+    const at = (done_files: number, records: number) => ({ file: `/d/f${done_files}`, kind: 'questions', records, done_files, total_files: 3 });
+    for (const p of [at(0, 0), at(3, 10), at(2, 5), at(1, 0)]) f.emit(p);
+    expect(flow.progress).toEqual(at(3, 10));
+    f.resolve(report);
+    await done;
+  });
+
   it('keeps the error message verbatim', async () => {
     const f = fakeDeps();
     const flow = new ImportFlow(f.deps);
@@ -91,5 +102,18 @@ describe('ImportFlow', () => {
     await b;
     flow.reset();
     expect([flow.phase, flow.report, flow.error]).toEqual(['idle', null, '']);
+  });
+});
+
+describe('isAhead', () => {
+  const p = (done_files: number, records: number) => ({ file: 'f', kind: 'questions', records, done_files, total_files: 5 });
+  it.each([
+    [null, p(0, 0), true],
+    [p(1, 0), p(2, 0), true],
+    [p(2, 0), p(1, 900), false],
+    [p(1, 10), p(1, 20), true],
+    [p(1, 20), p(1, 10), false],
+  ])('isAhead(%j, %j) = %s', (prev, next, want) => {
+    expect(isAhead(prev, next)).toBe(want);
   });
 });
