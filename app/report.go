@@ -7,6 +7,7 @@ import (
 	"io"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"concord/judge/audit"
 	"concord/store"
@@ -80,39 +81,58 @@ type auditInput struct {
 	warnings []audit.Warning
 }
 
-// loadAuditInput reads votes, verdicts, categories and answer lengths and turns
-// them into the audit's plain values.
-func loadAuditInput(ctx context.Context, s *store.Store, judge, group string) (*auditInput, error) {
+// unitFacts are what the audit needs to know of questions and answers: each
+// question's category and each answer's length in runes, per turn.
+type unitFacts struct {
+	category map[int]string
+	lengths  map[answerKey][]int
+}
+
+type answerKey struct {
+	question int
+	model    string
+}
+
+// length is the rune count of model's answer to turn of question (0 if none).
+func (f *unitFacts) length(question int, model string, turn int) int {
+	if ls := f.lengths[answerKey{question, model}]; turn >= 1 && turn <= len(ls) {
+		return ls[turn-1]
+	}
+	return 0
+}
+
+func loadUnitFacts(ctx context.Context, s *store.Store) (*unitFacts, error) {
 	questions, err := s.Questions(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("report: questions: %w", err)
+		return nil, err
 	}
-	category := make(map[int]string, len(questions))
+	f := &unitFacts{category: make(map[int]string, len(questions))}
 	for _, q := range questions {
-		category[q.ID] = q.Category
+		f.category[q.ID] = q.Category
 	}
 	answers, err := s.Answers(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("report: answers: %w", err)
+		return nil, err
 	}
-	type ansKey struct {
-		q     int
-		model string
-	}
-	lengths := make(map[ansKey][]int, len(answers))
+	f.lengths = make(map[answerKey][]int, len(answers))
 	for _, a := range answers {
 		ls := make([]int, len(a.Turns))
 		for i, t := range a.Turns {
-			ls[i] = len([]rune(t))
+			ls[i] = utf8.RuneCountInString(t)
 		}
-		lengths[ansKey{a.QuestionID, a.Model}] = ls
+		f.lengths[answerKey{a.QuestionID, a.Model}] = ls
 	}
-	length := func(q int, model string, turn int) int {
-		if ls := lengths[ansKey{q, model}]; turn >= 1 && turn <= len(ls) {
-			return ls[turn-1]
-		}
-		return 0
+	return f, nil
+}
+
+// loadAuditInput reads votes, verdicts, categories and answer lengths and turns
+// them into the audit's plain values.
+func loadAuditInput(ctx context.Context, s *store.Store, judge, group string) (*auditInput, error) {
+	facts, err := loadUnitFacts(ctx, s)
+	if err != nil {
+		return nil, fmt.Errorf("report: %w", err)
 	}
+	category, length := facts.category, facts.length
 	in := &auditInput{}
 	votes, err := s.Votes(ctx, group)
 	if err != nil {

@@ -252,36 +252,11 @@ func disagreements(ctx context.Context, s *store.Store, f DisagreementFilter) ([
 	if group == "all" {
 		group = ""
 	}
-	questions, err := s.Questions(ctx)
+	facts, err := loadUnitFacts(ctx, s)
 	if err != nil {
 		return nil, fmt.Errorf("disagreements: %w", err)
 	}
-	category := make(map[int]string, len(questions))
-	for _, q := range questions {
-		category[q.ID] = q.Category
-	}
-	answers, err := s.Answers(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("disagreements: %w", err)
-	}
-	type ansKey struct {
-		q int
-		m string
-	}
-	lengths := make(map[ansKey][]int, len(answers))
-	for _, a := range answers {
-		ls := make([]int, len(a.Turns))
-		for i, t := range a.Turns {
-			ls[i] = len([]rune(t))
-		}
-		lengths[ansKey{a.QuestionID, a.Model}] = ls
-	}
-	length := func(q int, m string, turn int) int {
-		if ls := lengths[ansKey{q, m}]; turn >= 1 && turn <= len(ls) {
-			return ls[turn-1]
-		}
-		return 0
-	}
+	category, length := facts.category, facts.length
 	pairA, pairB := f.ModelA, f.ModelB
 	if pairA > pairB {
 		pairA, pairB = pairB, pairA
