@@ -744,19 +744,24 @@ func (s *Store) RecordVote(ctx context.Context, req VoteRequest) (*Vote, error) 
 		if n > 0 {
 			return ErrAlreadyVoted
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO votes(uid, annotator_id, question_id, model_a, model_b, turn, winner, left_model, study_id, created_at, time_ms, rationale, source)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			v.UID, aid, v.QuestionID, v.ModelA, v.ModelB, v.Turn, v.Winner, v.Left, v.StudyID, now.Format(time.RFC3339Nano), v.TimeMS, v.Rationale, v.Source)
-		if err != nil {
-			return err
-		}
-		v.ID, _ = res.LastInsertId()
-		return nil
+		return insertVote(ctx, tx, v, aid, now)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("vote: %w", err)
 	}
 	return v, nil
+}
+
+// insertVote appends a vote made in the app to the log and sets its ID.
+func insertVote(ctx context.Context, tx *sql.Tx, v *Vote, annotatorID int64, now time.Time) error {
+	res, err := tx.ExecContext(ctx, `INSERT INTO votes(uid, annotator_id, question_id, model_a, model_b, turn, winner, left_model, study_id, created_at, time_ms, rationale, source)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		v.UID, annotatorID, v.QuestionID, v.ModelA, v.ModelB, v.Turn, v.Winner, v.Left, v.StudyID, now.Format(time.RFC3339Nano), v.TimeMS, v.Rationale, v.Source)
+	if err != nil {
+		return err
+	}
+	v.ID, _ = res.LastInsertId()
+	return nil
 }
 
 func ensureAnnotator(ctx context.Context, tx *sql.Tx, name string) (int64, string, error) {

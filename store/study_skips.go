@@ -119,14 +119,7 @@ func (s *Store) ReplaceSkip(ctx context.Context, req VoteRequest) (*Vote, error)
 		if _, err := tx.ExecContext(ctx, `UPDATE votes SET withdrawn_at = ? WHERE id = ?`, now.Format(time.RFC3339Nano), id); err != nil {
 			return err
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO votes(uid, annotator_id, question_id, model_a, model_b, turn, winner, left_model, study_id, created_at, time_ms, rationale, source)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			v.UID, aid, v.QuestionID, v.ModelA, v.ModelB, v.Turn, v.Winner, v.Left, v.StudyID, now.Format(time.RFC3339Nano), v.TimeMS, v.Rationale, v.Source)
-		if err != nil {
-			return err
-		}
-		v.ID, _ = res.LastInsertId()
-		return nil
+		return insertVote(ctx, tx, v, aid, now)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("vote: %w", err)
