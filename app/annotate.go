@@ -15,7 +15,10 @@ import (
 // StudySummary is a study with the current annotator's progress in it.
 type StudySummary struct {
 	store.Study
+	// Progress is the local annotator's.
 	Progress store.Progress `json:"progress"`
+	// Activity counts everyone's current votes in the study.
+	Activity store.StudyActivity `json:"activity"`
 }
 
 // AnnotateItem is one turn to vote, as the annotator sees it: no model
@@ -72,9 +75,13 @@ func (a *App) Studies() ([]StudySummary, error) {
 	if err != nil {
 		return nil, err
 	}
+	activity, err := a.store.StudiesActivity(a.ctx)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]StudySummary, 0, len(sts))
 	for _, st := range sts {
-		sum := StudySummary{Study: st, Progress: store.Progress{Total: st.Units}}
+		sum := StudySummary{Study: st, Progress: store.Progress{Total: st.Units}, Activity: activity[st.ID]}
 		if who != "" {
 			if sum.Progress, err = a.store.Progress(a.ctx, st.ID, who); err != nil {
 				return nil, err

@@ -885,3 +885,30 @@ func (s *Store) StudyItemContent(ctx context.Context, e QueueEntry, withReferenc
 	}
 	return &c, nil
 }
+
+// StudyActivity counts a study's current votes (skips excluded) and the
+// annotators who cast them.
+type StudyActivity struct {
+	Votes      int `json:"votes"`
+	Annotators int `json:"annotators"`
+}
+
+// StudiesActivity returns the activity of every study that has votes.
+func (s *Store) StudiesActivity(ctx context.Context) (map[int64]StudyActivity, error) {
+	rows, err := s.read.QueryContext(ctx, `SELECT study_id, count(*), count(DISTINCT annotator_id) FROM votes
+		WHERE study_id IS NOT NULL AND withdrawn_at IS NULL AND winner != 'skip' GROUP BY study_id`)
+	if err != nil {
+		return nil, fmt.Errorf("studies activity: %w", err)
+	}
+	defer rows.Close()
+	out := map[int64]StudyActivity{}
+	for rows.Next() {
+		var id int64
+		var a StudyActivity
+		if err := rows.Scan(&id, &a.Votes, &a.Annotators); err != nil {
+			return nil, fmt.Errorf("studies activity: %w", err)
+		}
+		out[id] = a
+	}
+	return out, rows.Err()
+}

@@ -434,3 +434,37 @@ func TestVotesWhileJudgeWrites(t *testing.T) {
 		})
 	}
 }
+
+func TestStudiesActivity(t *testing.T) {
+	s := demoStore(t)
+	ctx := context.Background()
+	st := mustStudy(t, s, store.StudySpec{Name: "activity", Models: demoModels, Turns: []int{1}})
+	idle := mustStudy(t, s, store.StudySpec{Name: "idle", Models: demoModels, Turns: []int{2}})
+	vote := func(who, verdict string) {
+		t.Helper()
+		n, err := s.NextItem(ctx, st.ID, who)
+		if err != nil || n == nil {
+			t.Fatalf("NextItem = %v, %v", n, err)
+		}
+		if _, err := s.RecordVote(ctx, store.VoteRequest{StudyID: st.ID, Annotator: who, Pos: n.Entry.Pos, Turn: n.Turn, Verdict: verdict}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	vote("ann", "A")
+	vote("ann", "skip") // skips are not votes
+	vote("bo", "tie")
+	vote("bo", "B")
+	if _, err := s.Undo(ctx, st.ID, "bo"); err != nil { // withdrawn votes do not count
+		t.Fatal(err)
+	}
+	got, err := s.StudiesActivity(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := (store.StudyActivity{Votes: 2, Annotators: 2}); got[st.ID] != want {
+		t.Errorf("StudiesActivity()[study] = %+v, want %+v", got[st.ID], want)
+	}
+	if a, ok := got[idle.ID]; ok {
+		t.Errorf("StudiesActivity()[idle study] = %+v, want absent", a)
+	}
+}

@@ -1,6 +1,7 @@
 // Issue 2: the home screen shows what is in a fresh database (the demo
 // study), imports a folder through the UI, and shows the counts change.
 import { expect, test } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -131,6 +132,24 @@ test('importing the shared MT-Bench folder through the UI shows its seven models
   for (const m of ['gpt-4', 'claude-v1', 'vicuna-13b-v1.3']) {
     await expect(page.getByTestId('models').locator(`li[data-label="${m}"]`)).toHaveAttribute('data-value', '80');
   }
+});
+
+test('the studies card lists every study with its votes and opens one in Annotate', async ({ page }) => {
+  const CLI = path.resolve(here, process.env.CONCORD_CLI_BIN ?? '../../build/bin/concord-cli');
+  test.skip(!existsSync(CLI), `${CLI} is missing (go build -o build/bin/concord-cli .)`);
+  const name = `home card ${Date.now()}`;
+  execFileSync(CLI, ['--db', process.env.CONCORD_E2E_DB!, 'study', 'create', '--name', name, '--models', 'demo-aurora,demo-basalt', '--turns', '1']);
+  await openHome(page);
+  type Summary = { name: string; activity?: { votes: number } };
+  const all = await page.evaluate(async () => (window as unknown as { go: { app: { App: { Studies(): Promise<Summary[]> } } } }).go.app.App.Studies());
+  const rows = page.getByTestId('studies').locator('li');
+  await expect(rows).toHaveCount(all.length);
+  for (const st of all) {
+    await expect(rows.filter({ has: page.locator(`button:text-is("${st.name}")`) }).getByTestId('study-votes')).toHaveText(String(st.activity?.votes ?? 0));
+  }
+  await page.getByTestId('studies').getByRole('button', { name }).click();
+  await expect(page).toHaveURL(/#\/annotate$/);
+  expect(await page.evaluate(() => localStorage.getItem('concord.annotate.study'))).not.toBeNull();
 });
 
 test('a failed import shows the error verbatim and writes nothing', async ({ page }) => {

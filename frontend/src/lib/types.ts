@@ -102,7 +102,10 @@ export interface StudySummary {
   created_at: string;
   items: number;
   units: number;
+  /** The local annotator's progress. */
   progress: StudyProgress;
+  /** Everyone's current votes in the study (skips excluded). */
+  activity?: { votes: number; annotators: number };
 }
 
 /** One turn to vote, blind: no model names (App.NextItem). */
