@@ -40,7 +40,14 @@ type Store struct {
 // dsn builds a connection string whose pragmas every pooled connection gets.
 func dsn(path string, readOnly bool) string {
 	q := url.Values{}
-	q.Add("_pragma", "busy_timeout(10000)")
+	if readOnly {
+		q.Add("_pragma", "busy_timeout(10000)")
+	} else {
+		// Write waits for the lock itself, polling every millisecond
+		// (SQLite's own handler backs off to 100 ms sleeps and can lose to
+		// another process that writes back to back for seconds).
+		q.Add("_pragma", "busy_timeout(2)")
+	}
 	q.Add("_pragma", "journal_mode(WAL)")
 	q.Add("_pragma", "foreign_keys(1)")
 	// FULL: a committed vote survives a power cut, not only a crash.
@@ -108,7 +115,7 @@ func (s *Store) Read() *sql.DB { return s.read }
 // Write runs fn in one write transaction on the single writer connection and
 // commits it; any error rolls everything back.
 func (s *Store) Write(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	tx, err := s.write.BeginTx(ctx, nil)
+	tx, err := s.begin(ctx)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
@@ -120,6 +127,35 @@ func (s *Store) Write(ctx context.Context, fn func(tx *sql.Tx) error) error {
 		return fmt.Errorf("commit: %w", err)
 	}
 	return nil
+}
+
+// lockWait is how long Write waits for another process's write to finish.
+const lockWait = 10 * time.Second
+
+// begin starts a write transaction (BEGIN IMMEDIATE), retrying every
+// millisecond while another connection holds the write lock.
+func (s *Store) begin(ctx context.Context) (*sql.Tx, error) {
+	deadline := time.Now().Add(lockWait)
+	for {
+		tx, err := s.write.BeginTx(ctx, nil)
+		if err == nil || !isBusy(err) || time.Now().After(deadline) {
+			return tx, err
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(time.Millisecond):
+		}
+	}
+}
+
+// isBusy reports whether err is SQLite's "database is locked" (SQLITE_BUSY).
+func isBusy(err error) bool {
+	var coded interface{ Code() int }
+	if errors.As(err, &coded) {
+		return coded.Code()&0xff == 5
+	}
+	return false
 }
 
 type migration struct {
