@@ -72,20 +72,3 @@ func Winner(l Label, game int) string {
 		return "model_2"
 	}
 }
-
-// Combine derives a unit's combined verdict from its two games (winners in
-// model terms, "" when a game is missing), following STATS.md §1: an error in
-// either game makes "error"; agreement gives the common winner; disagreement
-// gives "inconsistent". With a game missing the result is "" (pending).
-func Combine(g1, g2 string) string {
-	switch {
-	case g1 == "error" || g2 == "error":
-		return "error"
-	case g1 == "" || g2 == "":
-		return ""
-	case g1 == g2:
-		return g1
-	default:
-		return "inconsistent"
-	}
-}

@@ -58,21 +58,3 @@ func TestWinner(t *testing.T) {
 		}
 	}
 }
-
-func TestCombine(t *testing.T) {
-	tests := []struct{ g1, g2, want string }{
-		{"model_1", "model_1", "model_1"},
-		{"tie", "tie", "tie"},
-		{"model_1", "model_2", "inconsistent"},
-		{"model_1", "tie", "inconsistent"},
-		{"error", "model_1", "error"},
-		{"model_2", "error", "error"},
-		{"model_1", "", ""},
-		{"", "", ""},
-	}
-	for _, tt := range tests {
-		if got := judge.Combine(tt.g1, tt.g2); got != tt.want {
-			t.Errorf("Combine(%q, %q) = %q, want %q", tt.g1, tt.g2, got, tt.want)
-		}
-	}
-}

@@ -172,7 +172,7 @@ func TestRunnerFaults(t *testing.T) {
 			t.Errorf("verdict q%d %s/%s turn %d: a game is missing", v.QuestionID, v.Model1, v.Model2, v.Turn)
 			continue
 		}
-		if c := judge.Combine(v.G1.Winner, v.G2.Winner); v.Combined != c {
+		if c := store.Combine(v.G1.Winner, v.G2.Winner); v.Combined != c {
 			t.Errorf("verdict q%d: combined %q, want %q", v.QuestionID, v.Combined, c)
 		}
 		k := store.GameKey{Prompt: v.Prompt, PromptHash: v.PromptHash, QuestionID: v.QuestionID, Model1: v.Model1, Model2: v.Model2, Turn: v.Turn}
