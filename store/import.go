@@ -312,8 +312,8 @@ type importer struct {
 	prompts    map[string]string // name -> hash
 	ordinals   map[uint64]uint32 // hash of a vote's key -> occurrences so far in the current file (8+4 bytes a key)
 
-	insVote *sql.Stmt
-	pending []pendingVote // validated votes not yet written
+	batchStmt *sql.Stmt     // inserts a full batch of votes; prepared on first use
+	pending   []pendingVote // validated votes not yet written
 }
 
 func newImporter(ctx context.Context, tx *sql.Tx, now time.Time, replace bool) (*importer, error) {
@@ -371,15 +371,14 @@ func newImporter(ctx context.Context, tx *sql.Tx, now time.Time, replace bool) (
 	if err != nil {
 		return nil, fmt.Errorf("import: load known records: %w", err)
 	}
-	im.insVote, err = tx.PrepareContext(ctx, `INSERT INTO votes(uid, annotator_id, question_id, model_a, model_b, turn, winner, left_model, study_id, created_at, time_ms, rationale, source)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(uid) DO NOTHING`)
-	if err != nil {
-		return nil, fmt.Errorf("import: %w", err)
-	}
 	return im, nil
 }
 
-func (im *importer) close() { im.insVote.Close() }
+func (im *importer) close() {
+	if im.batchStmt != nil {
+		im.batchStmt.Close()
+	}
+}
 
 func (im *importer) file(f inputFile, fr *FileReport, progress func(int)) error {
 	fh, err := os.Open(f.path)
@@ -1170,17 +1169,69 @@ func (w *voteWriter) finish() error {
 	return w.err
 }
 
-// writeChunk writes votes in id order and counts the outcomes.
+// writeChunk writes votes in id order, a batch per statement, and counts
+// the outcomes.
 func (im *importer) writeChunk(chunk []pendingVote, counts *FileReport) error {
-	sort.Slice(chunk, func(i, j int) bool { return chunk[i].uid < chunk[j].uid })
-	for _, v := range chunk {
-		res, err := im.writeVote(v)
+	sort.SliceStable(chunk, func(i, j int) bool { return chunk[i].uid < chunk[j].uid }) // repeats keep file order
+	for start := 0; start < len(chunk); start += voteBatch {
+		if err := im.writeBatch(chunk[start:min(start+voteBatch, len(chunk))], counts); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// voteBatch is how many votes one INSERT statement writes.
+const voteBatch = 100
+
+// writeBatch inserts votes with one statement, skipping ids that exist. When
+// some were skipped, each vote of the batch is looked up: a row newer than
+// the statement was added by it; any other is compared with the vote.
+func (im *importer) writeBatch(batch []pendingVote, counts *FileReport) error {
+	var before int64
+	if err := im.tx.QueryRowContext(im.ctx, `SELECT coalesce(max(id), 0) FROM votes`).Scan(&before); err != nil {
+		return &recordError{Line: batch[0].line, Err: fmt.Errorf("write votes: %w", err)}
+	}
+	stmt, err := im.batchInsert(len(batch))
+	if err != nil {
+		return &recordError{Line: batch[0].line, Err: fmt.Errorf("write votes: %w", err)}
+	}
+	args := make([]any, 0, 13*len(batch))
+	for _, v := range batch {
+		var left any
+		if v.left != "" {
+			left = v.left
+		}
+		args = append(args, v.uid, v.annotator, v.question, v.modelA, v.modelB, v.turn, v.winner, left, nil, v.created, v.timeMS, v.rationale, v.source)
+	}
+	res, err := stmt.ExecContext(im.ctx, args...)
+	if len(batch) != voteBatch {
+		stmt.Close()
+	}
+	if err != nil {
+		return &recordError{Line: batch[0].line, Err: fmt.Errorf("write votes: %w", err)}
+	}
+	if n, _ := res.RowsAffected(); int(n) == len(batch) {
+		counts.Added += len(batch)
+		return nil
+	}
+	seen := map[string]bool{}
+	for _, v := range batch {
+		var id int64
+		if err := im.tx.QueryRowContext(im.ctx, `SELECT id FROM votes WHERE uid = ?`, v.uid).Scan(&id); err != nil {
+			return &recordError{Line: v.line, Err: err}
+		}
+		if id > before && !seen[v.uid] {
+			seen[v.uid] = true
+			counts.Added++
+			continue
+		}
+		seen[v.uid] = true
+		res, err := im.compareVote(v)
 		if err != nil {
 			return err
 		}
 		switch res {
-		case added:
-			counts.Added++
 		case unchanged:
 			counts.Unchanged++
 		case replaced:
@@ -1190,21 +1241,23 @@ func (im *importer) writeChunk(chunk []pendingVote, counts *FileReport) error {
 	return nil
 }
 
-// writeVote inserts a vote, or compares it with the stored vote of the same
-// id: the same is unchanged, a different one is an error or, with --replace,
-// replaces it.
-func (im *importer) writeVote(v pendingVote) (outcome, error) {
-	var left any
-	if v.left != "" {
-		left = v.left
+// batchInsert prepares an INSERT of n votes (the full-batch one is kept).
+func (im *importer) batchInsert(n int) (*sql.Stmt, error) {
+	if n == voteBatch && im.batchStmt != nil {
+		return im.batchStmt, nil
 	}
-	res, err := im.insVote.ExecContext(im.ctx, v.uid, v.annotator, v.question, v.modelA, v.modelB, v.turn, v.winner, left, nil, v.created, v.timeMS, v.rationale, v.source)
-	if err != nil {
-		return 0, &recordError{Line: v.line, Err: fmt.Errorf("write vote: %w", err)}
+	row := "(?" + strings.Repeat(", ?", 12) + ")"
+	stmt, err := im.tx.PrepareContext(im.ctx, `INSERT INTO votes(uid, annotator_id, question_id, model_a, model_b, turn, winner, left_model, study_id, created_at, time_ms, rationale, source) VALUES `+
+		row+strings.Repeat(", "+row, n-1)+` ON CONFLICT(uid) DO NOTHING`)
+	if err == nil && n == voteBatch {
+		im.batchStmt = stmt
 	}
-	if n, _ := res.RowsAffected(); n == 1 {
-		return added, nil
-	}
+	return stmt, err
+}
+
+// compareVote compares a vote with the stored vote of the same id: the same
+// is unchanged, a different one is an error or, with --replace, replaces it.
+func (im *importer) compareVote(v pendingVote) (outcome, error) {
 	var oldWinner, oldLeft string
 	var oldA int64
 	if err := im.tx.QueryRowContext(im.ctx, `SELECT annotator_id, winner, coalesce(left_model, '') FROM votes WHERE uid = ?`, v.uid).Scan(&oldA, &oldWinner, &oldLeft); err != nil {
@@ -1215,6 +1268,10 @@ func (im *importer) writeVote(v pendingVote) (outcome, error) {
 	}
 	if !im.replace {
 		return 0, &recordError{Line: v.line, Err: fmt.Errorf("vote %s already exists with different content (use --replace to overwrite)", v.uid)}
+	}
+	var left any
+	if v.left != "" {
+		left = v.left
 	}
 	if _, err := im.tx.ExecContext(im.ctx, `UPDATE votes SET annotator_id = ?, question_id = ?, model_a = ?, model_b = ?, turn = ?, winner = ?, left_model = ?, time_ms = ?, rationale = ?, source = ? WHERE uid = ?`,
 		v.annotator, v.question, v.modelA, v.modelB, v.turn, v.winner, left, v.timeMS, v.rationale, v.source, v.uid); err != nil {

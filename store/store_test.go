@@ -341,3 +341,39 @@ func TestExportVerdictsHFRoundTrip(t *testing.T) {
 		t.Errorf("re-import of the hf export: added %d, unchanged %d; want 0 and 1", rep.Added, rep.Unchanged)
 	}
 }
+
+func TestImportRepeatedVoteID(t *testing.T) {
+	dir := t.TempDir()
+	vote := func(winner string) string {
+		return `{"question_id": 1, "model_a": "alpha", "model_b": "beta", "winner": "` + winner + `", "judge": "ann", "turn": 1, "vote_id": "v-1"}` + "\n"
+	}
+	same := filepath.Join(dir, "same.jsonl")
+	os.WriteFile(same, []byte(vote("model_a")+vote("model_a")), 0o644)
+	s := MustOpen(t)
+	mustImport(t, s, "testdata/mini")
+	rep := mustImport(t, s, same)
+	if f := rep.Files[0]; f.Added != 1 || f.Unchanged != 1 {
+		t.Errorf("a vote id repeated with the same content: added %d, unchanged %d; want 1 and 1", f.Added, f.Unchanged)
+	}
+	differs := filepath.Join(dir, "differs.jsonl")
+	os.WriteFile(differs, []byte(vote("model_b")+vote("model_a")), 0o644)
+	_, err := s.Import(context.Background(), []string{differs}, store.ImportOptions{})
+	if err == nil || !strings.Contains(err.Error(), "differs.jsonl: line 1") || !strings.Contains(err.Error(), "different content") {
+		t.Errorf("a stored vote id with a different winner: error %v, want differs.jsonl line 1 and different content", err)
+	}
+}
+
+func TestImportRepeatedVoteIDNamesTheLaterLine(t *testing.T) {
+	dir := t.TempDir()
+	vote := func(winner string) string {
+		return `{"question_id": 1, "model_a": "alpha", "model_b": "beta", "winner": "` + winner + `", "judge": "ann", "turn": 1, "vote_id": "v-2"}` + "\n"
+	}
+	path := filepath.Join(dir, "twice.jsonl")
+	os.WriteFile(path, []byte(vote("model_b")+vote("model_a")), 0o644)
+	s := MustOpen(t)
+	mustImport(t, s, "testdata/mini")
+	_, err := s.Import(context.Background(), []string{path}, store.ImportOptions{})
+	if err == nil || !strings.Contains(err.Error(), "twice.jsonl: line 2") {
+		t.Errorf("a vote id given twice with different winners: error %v, want it to name line 2", err)
+	}
+}
