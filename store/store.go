@@ -59,6 +59,9 @@ func dsn(path string, readOnly bool) string {
 		// A bounded 64 MB page cache keeps bulk imports' index pages in
 		// memory; memory stays flat whatever the file size.
 		q.Add("_pragma", "cache_size(-65536)")
+		// Statement journals (one per INSERT inside a transaction) and
+		// temporary tables stay in memory instead of a temporary file.
+		q.Add("_pragma", "temp_store(MEMORY)")
 	}
 	return "file:" + path + "?" + q.Encode()
 }
