@@ -122,25 +122,23 @@ func rateCell(r *Rate) string {
 	if r == nil {
 		return "n/a"
 	}
-	s := fmt.Sprintf("%s (%d/%d)", pct(r.Rate), r.Agree, r.N)
-	if c := pctCI(r.CI); c != "" {
-		s += " " + c
-	}
-	if r.SmallSample {
-		s += " *"
-	}
-	return s
+	return countCell(r.Rate, r.Agree, r.N, r.CI, r.SmallSample)
 }
 
 func shareCell(r *Share) string {
 	if r == nil {
 		return "n/a"
 	}
-	s := fmt.Sprintf("%s (%d/%d)", pct(r.Rate), r.Count, r.N)
-	if c := pctCI(r.CI); c != "" {
+	return countCell(r.Rate, r.Count, r.N, r.CI, r.SmallSample)
+}
+
+// countCell renders "rate (k/n) [lo, hi]", starred when the sample is small.
+func countCell(rate Num, k, n int, ci *Interval, small bool) string {
+	s := fmt.Sprintf("%s (%d/%d)", pct(rate), k, n)
+	if c := pctCI(ci); c != "" {
 		s += " " + c
 	}
-	if r.SmallSample {
+	if small {
 		s += " *"
 	}
 	return s
