@@ -2,6 +2,7 @@ package store
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"database/sql"
@@ -15,9 +16,11 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 )
@@ -108,7 +111,7 @@ func (s *Store) Import(ctx context.Context, paths []string, opts ImportOptions) 
 	}
 	files = uniqueFiles(files)
 	sort.SliceStable(files, func(i, j int) bool { return kindOrder[files[i].kind] < kindOrder[files[j].kind] })
-	err := s.Write(ctx, func(tx *sql.Tx) error {
+	err := s.writeUnchecked(ctx, func(tx *sql.Tx) error {
 		im, err := newImporter(ctx, tx, s.Now(), opts.Replace)
 		if err != nil {
 			return err
@@ -312,14 +315,16 @@ type importer struct {
 	prompts    map[string]string // name -> hash
 	ordinals   map[uint64]uint32 // hash of a vote's key -> occurrences so far in the current file (8+4 bytes a key)
 
-	batchStmt *sql.Stmt     // inserts a full batch of votes; prepared on first use
-	pending   []pendingVote // validated votes not yet written
+	mu      sync.Mutex           // guards stmts: the vote writer runs beside the reader
+	stmts   map[string]*sql.Stmt // statements by their text, prepared on first use
+	pending []pendingVote        // validated votes not yet written
 }
 
 func newImporter(ctx context.Context, tx *sql.Tx, now time.Time, replace bool) (*importer, error) {
 	im := &importer{ctx: ctx, tx: tx, now: now.UTC().Format(time.RFC3339Nano), replace: replace,
 		questions: map[int]int{}, models: map[string]int64{}, annotators: map[string]int64{},
-		judges: map[string]int64{}, prompts: map[string]string{}, ordinals: map[uint64]uint32{}}
+		judges: map[string]int64{}, prompts: map[string]string{}, ordinals: map[uint64]uint32{},
+		stmts: map[string]*sql.Stmt{}}
 	load := func(q string, each func(*sql.Rows) error) error {
 		rows, err := tx.QueryContext(ctx, q)
 		if err != nil {
@@ -374,9 +379,42 @@ func newImporter(ctx context.Context, tx *sql.Tx, now time.Time, replace bool) (
 	return im, nil
 }
 
+// prepared returns the statement for query, prepared once per import: a
+// record costs a few statements, and SQLite parsing each anew was half of
+// the time of importing answers.
+func (im *importer) prepared(query string) (*sql.Stmt, error) {
+	im.mu.Lock()
+	defer im.mu.Unlock()
+	if stmt, ok := im.stmts[query]; ok {
+		return stmt, nil
+	}
+	stmt, err := im.tx.PrepareContext(im.ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	im.stmts[query] = stmt
+	return stmt, nil
+}
+
+func (im *importer) exec(query string, args ...any) (sql.Result, error) {
+	stmt, err := im.prepared(query)
+	if err != nil {
+		return nil, err
+	}
+	return stmt.ExecContext(im.ctx, args...)
+}
+
+func (im *importer) queryRow(query string, args ...any) *sql.Row {
+	stmt, err := im.prepared(query)
+	if err != nil {
+		return im.tx.QueryRowContext(im.ctx, query, args...) // reports the same error
+	}
+	return stmt.QueryRowContext(im.ctx, args...)
+}
+
 func (im *importer) close() {
-	if im.batchStmt != nil {
-		im.batchStmt.Close()
+	for _, stmt := range im.stmts {
+		stmt.Close()
 	}
 }
 
@@ -397,28 +435,34 @@ func (im *importer) file(f inputFile, fr *FileReport, progress func(int)) error 
 		votes = im.startVoteWriter()
 		defer votes.finish()
 	}
-	for {
+	next := func() (outcome, error) {
 		line, raw, err := rr.Next()
+		if err != nil {
+			return 0, err
+		}
+		return im.record(f.kind, line, raw, name, f.path)
+	}
+	if cr, ok := rr.(*csvReader); ok && f.kind == KindVotes {
+		if set, ok := csvVoteColumns(cr.header); ok {
+			next = func() (outcome, error) {
+				line, cells, err := cr.row()
+				if err != nil {
+					return 0, err
+				}
+				var r voteRec
+				for i, v := range cells {
+					if set[i] != nil {
+						set[i](&r, v)
+					}
+				}
+				return im.putVote(line, &r, f.path)
+			}
+		}
+	}
+	for {
+		res, err := next()
 		if err == io.EOF {
 			break
-		}
-		if err != nil {
-			return err
-		}
-		var res outcome
-		switch f.kind {
-		case KindQuestions:
-			res, err = im.question(line, raw, f.path)
-		case KindPrompts:
-			res, err = im.prompt(line, raw)
-		case KindAnswers:
-			res, err = im.answer(line, raw, name, f.path)
-		case KindReferences:
-			res, err = im.reference(line, raw, name)
-		case KindJudgments:
-			res, err = im.judgment(line, raw, f.path)
-		case KindVotes:
-			res, err = im.vote(line, raw, f.path)
 		}
 		if err != nil {
 			return err
@@ -463,6 +507,25 @@ func (im *importer) file(f inputFile, fr *FileReport, progress func(int)) error 
 	return nil
 }
 
+// record applies one record of a file of the given kind.
+func (im *importer) record(kind Kind, line int, raw []byte, name, path string) (outcome, error) {
+	switch kind {
+	case KindQuestions:
+		return im.question(line, raw, path)
+	case KindPrompts:
+		return im.prompt(line, raw)
+	case KindAnswers:
+		return im.answer(line, raw, name, path)
+	case KindReferences:
+		return im.reference(line, raw, name)
+	case KindJudgments:
+		return im.judgment(line, raw, path)
+	case KindVotes:
+		return im.vote(line, raw, path)
+	}
+	return 0, fmt.Errorf("unknown kind %q", kind)
+}
+
 type outcome int
 
 const (
@@ -490,7 +553,7 @@ func relSource(path string) string {
 // replaces it (with --replace) or reports the conflict.
 func (im *importer) upsert(line int, what, existsQ string, existsArgs []any, hash string, insert, update func() error) (outcome, error) {
 	var old string
-	err := im.tx.QueryRowContext(im.ctx, existsQ, existsArgs...).Scan(&old)
+	err := im.queryRow(existsQ, existsArgs...).Scan(&old)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		if err := insert(); err != nil {
@@ -548,12 +611,12 @@ func (im *importer) putQuestion(line, id int, category string, turns, ref []stri
 	hash := contentHash(category, turns, ref)
 	res, err := im.upsert(line, fmt.Sprintf("question %d", id), `SELECT content_hash FROM questions WHERE question_id = ?`, []any{id}, hash,
 		func() error {
-			_, err := im.tx.ExecContext(im.ctx, `INSERT INTO questions(question_id, category, turns, reference, source, content_hash) VALUES (?, ?, ?, ?, ?, ?)`,
+			_, err := im.exec(`INSERT INTO questions(question_id, category, turns, reference, source, content_hash) VALUES (?, ?, ?, ?, ?, ?)`,
 				id, category, string(turnsJSON), refJSON, source, hash)
 			return err
 		},
 		func() error {
-			_, err := im.tx.ExecContext(im.ctx, `UPDATE questions SET category = ?, turns = ?, reference = ?, source = ?, content_hash = ? WHERE question_id = ?`,
+			_, err := im.exec(`UPDATE questions SET category = ?, turns = ?, reference = ?, source = ?, content_hash = ? WHERE question_id = ?`,
 				category, string(turnsJSON), refJSON, source, hash, id)
 			return err
 		})
@@ -608,12 +671,12 @@ func (im *importer) putAnswer(line, qid int, model string, turns []string, answe
 	return im.upsert(line, fmt.Sprintf("answer of %s to question %d", model, qid),
 		`SELECT content_hash FROM answers WHERE question_id = ? AND model_id = ?`, []any{qid, mid}, hash,
 		func() error {
-			_, err := im.tx.ExecContext(im.ctx, `INSERT INTO answers(question_id, model_id, turns, answer_id, source, content_hash) VALUES (?, ?, ?, ?, ?, ?)`,
+			_, err := im.exec(`INSERT INTO answers(question_id, model_id, turns, answer_id, source, content_hash) VALUES (?, ?, ?, ?, ?, ?)`,
 				qid, mid, string(turnsJSON), answerID, source, hash)
 			return err
 		},
 		func() error {
-			_, err := im.tx.ExecContext(im.ctx, `UPDATE answers SET turns = ?, answer_id = ?, source = ?, content_hash = ? WHERE question_id = ? AND model_id = ?`,
+			_, err := im.exec(`UPDATE answers SET turns = ?, answer_id = ?, source = ?, content_hash = ? WHERE question_id = ? AND model_id = ?`,
 				string(turnsJSON), answerID, source, hash, qid, mid)
 			return err
 		})
@@ -626,7 +689,7 @@ func (im *importer) modelID(name string, create bool) (int64, error) {
 	if !create {
 		return 0, fmt.Errorf("unknown model %q (import its model_answer file first, or in the same command)", name)
 	}
-	res, err := im.tx.ExecContext(im.ctx, `INSERT INTO models(name) VALUES (?)`, name)
+	res, err := im.exec(`INSERT INTO models(name) VALUES (?)`, name)
 	if err != nil {
 		return 0, err
 	}
@@ -656,11 +719,11 @@ func (im *importer) reference(line int, raw []byte, model string) (outcome, erro
 	return im.upsert(line, fmt.Sprintf("reference answer of %s to question %d", model, qid),
 		`SELECT content_hash FROM reference_answers WHERE question_id = ? AND model = ?`, []any{qid, model}, hash,
 		func() error {
-			_, err := im.tx.ExecContext(im.ctx, `INSERT INTO reference_answers(question_id, model, turns, content_hash) VALUES (?, ?, ?, ?)`, qid, model, string(turnsJSON), hash)
+			_, err := im.exec(`INSERT INTO reference_answers(question_id, model, turns, content_hash) VALUES (?, ?, ?, ?)`, qid, model, string(turnsJSON), hash)
 			return err
 		},
 		func() error {
-			_, err := im.tx.ExecContext(im.ctx, `UPDATE reference_answers SET turns = ?, content_hash = ? WHERE question_id = ? AND model = ?`, string(turnsJSON), hash, qid, model)
+			_, err := im.exec(`UPDATE reference_answers SET turns = ?, content_hash = ? WHERE question_id = ? AND model = ?`, string(turnsJSON), hash, qid, model)
 			return err
 		})
 }
@@ -682,12 +745,12 @@ func (im *importer) prompt(line int, raw []byte) (outcome, error) {
 	res, err := im.upsert(line, fmt.Sprintf("prompt %q", p.Name), `SELECT hash FROM prompts WHERE name = ?`, []any{p.Name},
 		p.Hash,
 		func() error {
-			_, err := im.tx.ExecContext(im.ctx, `INSERT INTO prompts(name, type, system_prompt, prompt_template, description, category, output_format, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+			_, err := im.exec(`INSERT INTO prompts(name, type, system_prompt, prompt_template, description, category, output_format, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
 				p.Name, p.Type, p.SystemPrompt, p.PromptTemplate, p.Description, p.Category, p.OutputFormat, p.Hash)
 			return err
 		},
 		func() error {
-			_, err := im.tx.ExecContext(im.ctx, `UPDATE prompts SET type = ?, system_prompt = ?, prompt_template = ?, description = ?, category = ?, output_format = ?, hash = ? WHERE name = ?`,
+			_, err := im.exec(`UPDATE prompts SET type = ?, system_prompt = ?, prompt_template = ?, description = ?, category = ?, output_format = ?, hash = ? WHERE name = ?`,
 				p.Type, p.SystemPrompt, p.PromptTemplate, p.Description, p.Category, p.OutputFormat, p.Hash, p.Name)
 			return err
 		})
@@ -708,7 +771,7 @@ func (im *importer) judgeID(name, model string) (int64, error) {
 	if id, ok := im.judges[name]; ok {
 		return id, nil
 	}
-	res, err := im.tx.ExecContext(im.ctx, `INSERT INTO judges(name, model) VALUES (?, ?)`, name, model)
+	res, err := im.exec(`INSERT INTO judges(name, model) VALUES (?, ?)`, name, model)
 	if err != nil {
 		return 0, err
 	}
@@ -845,7 +908,7 @@ func (im *importer) putVerdict(line int, v Verdict, source string) (outcome, err
 	}
 	switch {
 	case cur == "":
-		_, err := im.tx.ExecContext(im.ctx, `INSERT INTO verdicts(judge_id, prompt, prompt_hash, question_id, model_1, model_2, turn, combined,
+		_, err := im.exec(`INSERT INTO verdicts(judge_id, prompt, prompt_hash, question_id, model_1, model_2, turn, combined,
 			g1_winner, g1_judgment, g1_user_prompt, g1_at, g2_winner, g2_judgment, g2_user_prompt, g2_at, source)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			jid, v.Prompt, v.PromptHash, v.QuestionID, v.Model1, v.Model2, v.Turn, combined, w1, j1, p1, t1, w2, j2, p2, t2, source)
@@ -858,7 +921,7 @@ func (im *importer) putVerdict(line int, v Verdict, source string) (outcome, err
 	case !im.replace:
 		return 0, &recordError{Line: line, Err: fmt.Errorf("%s already exists with different content (use --replace to overwrite)", what)}
 	}
-	_, err = im.tx.ExecContext(im.ctx, `UPDATE verdicts SET combined = ?, g1_winner = ?, g1_judgment = ?, g1_user_prompt = ?, g1_at = ?,
+	_, err = im.exec(`UPDATE verdicts SET combined = ?, g1_winner = ?, g1_judgment = ?, g1_user_prompt = ?, g1_at = ?,
 		g2_winner = ?, g2_judgment = ?, g2_user_prompt = ?, g2_at = ?, prompt_hash = ?, source = ?
 		WHERE judge_id = ? AND prompt = ? AND question_id = ? AND model_1 = ? AND model_2 = ? AND turn = ?`,
 		combined, w1, j1, p1, t1, w2, j2, p2, t2, v.PromptHash, source, jid, v.Prompt, v.QuestionID, v.Model1, v.Model2, v.Turn)
@@ -874,7 +937,7 @@ func (im *importer) verdictHash(jid int64, v Verdict) (string, error) {
 	var w [2]sql.NullString
 	var j [2]sql.NullString
 	var p [2]sql.NullString
-	err := im.tx.QueryRowContext(im.ctx, `SELECT combined, g1_winner, g1_judgment, g1_user_prompt, g2_winner, g2_judgment, g2_user_prompt
+	err := im.queryRow(`SELECT combined, g1_winner, g1_judgment, g1_user_prompt, g2_winner, g2_judgment, g2_user_prompt
 		FROM verdicts WHERE judge_id = ? AND prompt = ? AND question_id = ? AND model_1 = ? AND model_2 = ? AND turn = ?`,
 		jid, v.Prompt, v.QuestionID, v.Model1, v.Model2, v.Turn).Scan(&combined, &w[0], &j[0], &p[0], &w[1], &j[1], &p[1])
 	if errors.Is(err, sql.ErrNoRows) {
@@ -908,6 +971,9 @@ func parseJudge(line int, raw json.RawMessage) (judge, prompt string, err error)
 			prompt = parts[1]
 		}
 		return parts[0], prompt, nil
+	}
+	if len(raw) >= 2 && raw[0] == '"' && raw[len(raw)-1] == '"' && bytes.IndexByte(raw, '\\') < 0 {
+		return string(raw[1 : len(raw)-1]), "", nil // no escapes: the common case, without decoding
 	}
 	var s string
 	if err := json.Unmarshal(raw, &s); err != nil {
@@ -962,20 +1028,15 @@ type flexInt struct {
 }
 
 func (f *flexInt) UnmarshalJSON(b []byte) error {
-	f.Set = true
 	if len(b) > 0 && b[0] == '"' {
 		var s string
 		if err := json.Unmarshal(b, &s); err != nil {
 			return err
 		}
-		n, err := strconv.Atoi(strings.TrimSpace(s))
-		if err != nil {
-			f.Bad = s
-			return nil
-		}
-		f.N = n
+		f.setString(s)
 		return nil
 	}
+	f.Set = true
 	if string(b) == "null" {
 		f.Set = false
 		return nil
@@ -987,6 +1048,17 @@ func (f *flexInt) UnmarshalJSON(b []byte) error {
 	}
 	f.N = n
 	return nil
+}
+
+// setString reads a string of digits (surrounding spaces allowed).
+func (f *flexInt) setString(s string) {
+	f.Set = true
+	n, err := strconv.Atoi(strings.TrimSpace(s))
+	if err != nil {
+		f.Bad = s
+		return
+	}
+	f.N = n
 }
 
 func (f flexInt) get(line int, field string, required bool) (int, error) {
@@ -1016,6 +1088,12 @@ func (im *importer) vote(line int, raw []byte, path string) (outcome, error) {
 	if err := decodeRecord(line, raw, &r); err != nil {
 		return 0, err
 	}
+	return im.putVote(line, &r, path)
+}
+
+// putVote checks a decoded vote record and queues it for writing (or, for an
+// LLM judge's record in a votes file, writes the verdict).
+func (im *importer) putVote(line int, r *voteRec, path string) (outcome, error) {
 	qid, err := r.QuestionID.get(line, "question_id", true)
 	if err != nil {
 		return 0, err
@@ -1045,7 +1123,7 @@ func (im *importer) vote(line int, raw []byte, path string) (outcome, error) {
 	if judge == "" {
 		return 0, fieldErr(line, "judge", "empty")
 	}
-	if err := im.conversationAnswers(line, qid, r); err != nil {
+	if err := im.conversationAnswers(line, qid, *r); err != nil {
 		return 0, err
 	}
 	if err := im.checkUnit(line, qid, r.ModelA, r.ModelB, turn, "model_a", "model_b"); err != nil {
@@ -1093,16 +1171,79 @@ func (im *importer) vote(line int, raw []byte, path string) (outcome, error) {
 		// times the same annotator voted on it before in this file, so
 		// re-importing the same file is idempotent. The question leads so
 		// that ids sort near their unit (see flushVotes).
-		key := fmt.Sprintf("%s\x00%d\x00%s\x00%s\x00%d", judge, qid, ma, mb, turn)
+		key := judge + "\x00" + strconv.Itoa(qid) + "\x00" + ma + "\x00" + mb + "\x00" + strconv.Itoa(turn)
 		h := fnv.New64a()
 		h.Write([]byte(key))
 		k := h.Sum64()
 		im.ordinals[k]++
-		uid = fmt.Sprintf("q%d:%s", qid, contentHash(key, im.ordinals[k])[:24])
+		uid = derivedVoteID(qid, key, im.ordinals[k])
 	}
 	im.pending = append(im.pending, pendingVote{line: line, uid: uid, annotator: aid, question: qid, modelA: ma, modelB: mb,
 		turn: turn, winner: w, left: r.Left, created: created, timeMS: timeMS, rationale: r.Rationale, source: source})
 	return deferred, nil
+}
+
+// derivedVoteID is the id of a vote that came without one: "q<question>:"
+// and the first 24 hex digits of contentHash(key, ordinal), computed without
+// contentHash's reflection.
+func derivedVoteID(qid int, key string, ordinal uint32) string {
+	buf := make([]byte, 0, 2*len(key)+16)
+	buf = appendJSONString(buf, key)
+	buf = append(buf, 0)
+	buf = strconv.AppendUint(buf, uint64(ordinal), 10)
+	buf = append(buf, 0)
+	sum := sha256.Sum256(buf)
+	var id [24]byte
+	hex.Encode(id[:], sum[:12])
+	return "q" + strconv.Itoa(qid) + ":" + string(id[:])
+}
+
+// csvVoteColumns maps each column of a votes CSV file to the field of
+// voteRec it fills, matching names as encoding/json does (ignoring ASCII
+// case), so that rows skip the JSON round trip. It returns false when a
+// column needs JSON decoding (conversations) or a name is not ASCII.
+func csvVoteColumns(header []string) ([]func(*voteRec, string), bool) {
+	set := make([]func(*voteRec, string), len(header))
+	for i, name := range header {
+		for _, c := range []byte(name) {
+			if c > 0x7e {
+				return nil, false
+			}
+		}
+		switch strings.ToLower(name) {
+		case "conversation_a", "conversation_b":
+			return nil, false
+		case "question_id":
+			set[i] = func(r *voteRec, v string) { r.QuestionID.setString(v) }
+		case "turn":
+			set[i] = func(r *voteRec, v string) { r.Turn.setString(v) }
+		case "time_ms":
+			set[i] = func(r *voteRec, v string) { r.TimeMS.setString(v) }
+		case "judge":
+			set[i] = func(r *voteRec, v string) { r.Judge = appendJSONString(nil, v) }
+		case "model_a":
+			set[i] = func(r *voteRec, v string) { r.ModelA = v }
+		case "model_b":
+			set[i] = func(r *voteRec, v string) { r.ModelB = v }
+		case "winner":
+			set[i] = func(r *voteRec, v string) { r.Winner = v }
+		case "vote_id":
+			set[i] = func(r *voteRec, v string) { r.VoteID = v }
+		case "group":
+			set[i] = func(r *voteRec, v string) { r.Group = v }
+		case "left_model":
+			set[i] = func(r *voteRec, v string) { r.Left = v }
+		case "rationale":
+			set[i] = func(r *voteRec, v string) { r.Rationale = v }
+		case "created_at":
+			set[i] = func(r *voteRec, v string) { r.CreatedAt = v }
+		case "category":
+			set[i] = func(r *voteRec, v string) { r.Category = v }
+		case "prompt":
+			set[i] = func(r *voteRec, v string) { r.Prompt = v }
+		}
+	}
+	return set, true
 }
 
 // pendingVote is a validated vote waiting to be written with its chunk.
@@ -1172,9 +1313,16 @@ func (w *voteWriter) finish() error {
 // writeChunk writes votes in id order, a batch per statement, and counts
 // the outcomes.
 func (im *importer) writeChunk(chunk []pendingVote, counts *FileReport) error {
-	sort.SliceStable(chunk, func(i, j int) bool { return chunk[i].uid < chunk[j].uid }) // repeats keep file order
-	for start := 0; start < len(chunk); start += voteBatch {
-		if err := im.writeBatch(chunk[start:min(start+voteBatch, len(chunk))], counts); err != nil {
+	// Sort pointers, not the wide structs; repeats of an id keep file order.
+	order := make([]*pendingVote, len(chunk))
+	for i := range chunk {
+		order[i] = &chunk[i]
+	}
+	slices.SortFunc(order, func(a, b *pendingVote) int {
+		return cmp.Or(strings.Compare(a.uid, b.uid), a.line-b.line)
+	})
+	for start := 0; start < len(order); start += voteBatch {
+		if err := im.writeBatch(order[start:min(start+voteBatch, len(order))], counts); err != nil {
 			return err
 		}
 	}
@@ -1184,41 +1332,56 @@ func (im *importer) writeChunk(chunk []pendingVote, counts *FileReport) error {
 // voteBatch is how many votes one INSERT statement writes.
 const voteBatch = 100
 
-// writeBatch inserts votes with one statement, skipping ids that exist. When
-// some were skipped, each vote of the batch is looked up: a row newer than
-// the statement was added by it; any other is compared with the vote.
-func (im *importer) writeBatch(batch []pendingVote, counts *FileReport) error {
-	var before int64
-	if err := im.tx.QueryRowContext(im.ctx, `SELECT coalesce(max(id), 0) FROM votes`).Scan(&before); err != nil {
-		return &recordError{Line: batch[0].line, Err: fmt.Errorf("write votes: %w", err)}
-	}
-	stmt, err := im.batchInsert(len(batch))
+// writeBatch inserts votes with one statement, skipping ids that exist (OR
+// IGNORE rather than ON CONFLICT: no row can abort the statement, so SQLite
+// keeps no statement journal, a copy of every page the batch touches). When
+// some were skipped, each vote of the batch is looked up: a row among the
+// newest added by the statement was added by it; any other is compared with
+// the vote.
+func (im *importer) writeBatch(batch []*pendingVote, counts *FileReport) error {
+	shared := uniformBatch(batch)
+	stmt, err := im.batchInsert(len(batch), shared)
 	if err != nil {
 		return &recordError{Line: batch[0].line, Err: fmt.Errorf("write votes: %w", err)}
 	}
 	args := make([]any, 0, 13*len(batch))
+	if shared {
+		v := batch[0]
+		args = append(args, nullable(v.left), v.created, v.timeMS, v.rationale, v.source)
+	}
 	for _, v := range batch {
-		var left any
-		if v.left != "" {
-			left = v.left
+		if shared {
+			args = append(args, v.uid, v.annotator, v.question, v.modelA, v.modelB, v.turn, v.winner)
+			continue
 		}
-		args = append(args, v.uid, v.annotator, v.question, v.modelA, v.modelB, v.turn, v.winner, left, nil, v.created, v.timeMS, v.rationale, v.source)
+		args = append(args, v.uid, v.annotator, v.question, v.modelA, v.modelB, v.turn, v.winner, nullable(v.left), v.created, v.timeMS, v.rationale, v.source)
 	}
 	res, err := stmt.ExecContext(im.ctx, args...)
-	if len(batch) != voteBatch {
-		stmt.Close()
-	}
 	if err != nil {
 		return &recordError{Line: batch[0].line, Err: fmt.Errorf("write votes: %w", err)}
 	}
-	if n, _ := res.RowsAffected(); int(n) == len(batch) {
+	n, _ := res.RowsAffected()
+	if int(n) == len(batch) {
 		counts.Added += len(batch)
 		return nil
 	}
+	// New rows take the ids after the largest (no id is given), so the n
+	// rows this statement added are the n largest.
+	var before int64
+	if err := im.queryRow(`SELECT coalesce(max(id), 0) FROM votes`).Scan(&before); err != nil {
+		return &recordError{Line: batch[0].line, Err: fmt.Errorf("write votes: %w", err)}
+	}
+	before -= n
 	seen := map[string]bool{}
 	for _, v := range batch {
 		var id int64
-		if err := im.tx.QueryRowContext(im.ctx, `SELECT id FROM votes WHERE uid = ?`, v.uid).Scan(&id); err != nil {
+		err := im.queryRow(`SELECT id FROM votes WHERE uid = ?`, v.uid).Scan(&id)
+		if errors.Is(err, sql.ErrNoRows) {
+			// INSERT OR IGNORE also skips rows that break a CHECK; the
+			// checks above should have caught it first.
+			return &recordError{Line: v.line, Err: fmt.Errorf("vote %s was refused by the database (a constraint of the votes table)", v.uid)}
+		}
+		if err != nil {
 			return &recordError{Line: v.line, Err: err}
 		}
 		if id > before && !seen[v.uid] {
@@ -1241,26 +1404,52 @@ func (im *importer) writeBatch(batch []pendingVote, counts *FileReport) error {
 	return nil
 }
 
-// batchInsert prepares an INSERT of n votes (the full-batch one is kept).
-func (im *importer) batchInsert(n int) (*sql.Stmt, error) {
-	if n == voteBatch && im.batchStmt != nil {
-		return im.batchStmt, nil
+// uniformBatch reports whether the votes of a batch share the columns that
+// usually come from the file rather than the vote (left model, time, time on
+// task, rationale, source), which are then bound once for the whole batch.
+func uniformBatch(batch []*pendingVote) bool {
+	first := batch[0]
+	for _, v := range batch[1:] {
+		if v.left != first.left || v.created != first.created || v.timeMS != first.timeMS || v.rationale != first.rationale || v.source != first.source {
+			return false
+		}
 	}
-	row := "(?" + strings.Repeat(", ?", 12) + ")"
-	stmt, err := im.tx.PrepareContext(im.ctx, `INSERT INTO votes(uid, annotator_id, question_id, model_a, model_b, turn, winner, left_model, study_id, created_at, time_ms, rationale, source) VALUES `+
-		row+strings.Repeat(", "+row, n-1)+` ON CONFLICT(uid) DO NOTHING`)
-	if err == nil && n == voteBatch {
-		im.batchStmt = stmt
+	return true
+}
+
+func nullable(s string) any {
+	if s == "" {
+		return nil
 	}
-	return stmt, err
+	return s
+}
+
+// batchInsert prepares an INSERT of n votes, with the shared columns bound
+// once when shared is set.
+func (im *importer) batchInsert(n int, shared bool) (*sql.Stmt, error) {
+	cols := `uid, annotator_id, question_id, model_a, model_b, turn, winner, left_model, created_at, time_ms, rationale, source`
+	row := "(?" + strings.Repeat(", ?", 11) + ")"
+	if shared {
+		row = "(?" + strings.Repeat(", ?", 6) + ")"
+	}
+	values := row + strings.Repeat(", "+row, n-1)
+	q := `INSERT OR IGNORE INTO votes(` + cols + `) VALUES ` + values
+	if shared {
+		// The shared values come first: SQLite numbers anonymous parameters
+		// in the order they appear (numbered ones make the driver's binding
+		// quadratic).
+		q = `INSERT OR IGNORE INTO votes(` + cols + `) SELECT column1, column2, column3, column4, column5, column6, column7, ?, ?, ?, ?, ? FROM (VALUES ` +
+			values + `)`
+	}
+	return im.prepared(q)
 }
 
 // compareVote compares a vote with the stored vote of the same id: the same
 // is unchanged, a different one is an error or, with --replace, replaces it.
-func (im *importer) compareVote(v pendingVote) (outcome, error) {
+func (im *importer) compareVote(v *pendingVote) (outcome, error) {
 	var oldWinner, oldLeft string
 	var oldA int64
-	if err := im.tx.QueryRowContext(im.ctx, `SELECT annotator_id, winner, coalesce(left_model, '') FROM votes WHERE uid = ?`, v.uid).Scan(&oldA, &oldWinner, &oldLeft); err != nil {
+	if err := im.queryRow(`SELECT annotator_id, winner, coalesce(left_model, '') FROM votes WHERE uid = ?`, v.uid).Scan(&oldA, &oldWinner, &oldLeft); err != nil {
 		return 0, &recordError{Line: v.line, Err: err}
 	}
 	if oldA == v.annotator && oldWinner == v.winner && oldLeft == v.left {
@@ -1273,7 +1462,7 @@ func (im *importer) compareVote(v pendingVote) (outcome, error) {
 	if v.left != "" {
 		left = v.left
 	}
-	if _, err := im.tx.ExecContext(im.ctx, `UPDATE votes SET annotator_id = ?, question_id = ?, model_a = ?, model_b = ?, turn = ?, winner = ?, left_model = ?, time_ms = ?, rationale = ?, source = ? WHERE uid = ?`,
+	if _, err := im.exec(`UPDATE votes SET annotator_id = ?, question_id = ?, model_a = ?, model_b = ?, turn = ?, winner = ?, left_model = ?, time_ms = ?, rationale = ?, source = ? WHERE uid = ?`,
 		v.annotator, v.question, v.modelA, v.modelB, v.turn, v.winner, left, v.timeMS, v.rationale, v.source, v.uid); err != nil {
 		return 0, &recordError{Line: v.line, Err: err}
 	}
@@ -1289,7 +1478,7 @@ func (im *importer) annotatorID(name, group string) (int64, error) {
 	if group == "" {
 		group = annotatorGroup(name)
 	}
-	res, err := im.tx.ExecContext(im.ctx, `INSERT INTO annotators(name, grp) VALUES (?, ?)`, name, group)
+	res, err := im.exec(`INSERT INTO annotators(name, grp) VALUES (?, ?)`, name, group)
 	if err != nil {
 		return 0, err
 	}
@@ -1340,12 +1529,12 @@ func (im *importer) conversationAnswers(line, qid int, r voteRec) error {
 		}
 		if mid, ok := im.models[side.model]; ok {
 			var n int
-			err := im.tx.QueryRowContext(im.ctx, `SELECT json_array_length(turns) FROM answers WHERE question_id = ? AND model_id = ?`, qid, mid).Scan(&n)
+			err := im.queryRow(`SELECT json_array_length(turns) FROM answers WHERE question_id = ? AND model_id = ?`, qid, mid).Scan(&n)
 			if err == nil && n >= len(turns) {
 				continue // already imported; files take precedence over conversations
 			}
 			if err == nil && n < len(turns) {
-				if _, err := im.tx.ExecContext(im.ctx, `UPDATE answers SET turns = ?, content_hash = ? WHERE question_id = ? AND model_id = ? AND source = 'conversation'`,
+				if _, err := im.exec(`UPDATE answers SET turns = ?, content_hash = ? WHERE question_id = ? AND model_id = ? AND source = 'conversation'`,
 					mustJSON(turns), contentHash(turns), qid, mid); err != nil {
 					return &recordError{Line: line, Err: err}
 				}
@@ -1358,7 +1547,7 @@ func (im *importer) conversationAnswers(line, qid int, r voteRec) error {
 			if err != nil {
 				return &recordError{Line: line, Err: err}
 			}
-			if _, err := im.tx.ExecContext(im.ctx, `INSERT INTO answers(question_id, model_id, turns, source, content_hash) VALUES (?, ?, ?, 'conversation', ?)`,
+			if _, err := im.exec(`INSERT INTO answers(question_id, model_id, turns, source, content_hash) VALUES (?, ?, ?, 'conversation', ?)`,
 				qid, mid, mustJSON(turns), contentHash(turns)); err != nil {
 				return &recordError{Line: line, Err: err}
 			}

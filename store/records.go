@@ -171,11 +171,13 @@ func (a *jsonArrayReader) Next() (int, []byte, error) {
 	return line, raw, nil
 }
 
-// csvReader turns each row of a headed CSV file into a JSON object of strings.
+// csvReader reads a headed CSV file: row gives a row's cells, and Next turns
+// it into a JSON object of strings, keyed by the header.
 type csvReader struct {
 	r      *csv.Reader
 	header []string
-	buf    bytes.Buffer
+	keys   [][]byte // the header's names as JSON strings
+	buf    []byte
 }
 
 func newCSVReader(r io.Reader) (*csvReader, error) {
@@ -193,15 +195,19 @@ func newCSVReader(r io.Reader) (*csvReader, error) {
 		return nil, &recordError{Line: 1, Err: fmt.Errorf("invalid CSV header: %v", err)}
 	}
 	header := append([]string(nil), h...)
+	keys := make([][]byte, len(header))
 	for i, f := range header {
 		if !utf8.ValidString(f) {
 			return nil, &recordError{Line: 1, Err: fmt.Errorf("invalid UTF-8 in header column %d", i+1)}
 		}
+		keys[i] = appendJSONString(nil, f)
 	}
-	return &csvReader{r: cr, header: header}, nil
+	return &csvReader{r: cr, header: header, keys: keys}, nil
 }
 
-func (c *csvReader) Next() (int, []byte, error) {
+// row returns the next row's line and cells (valid UTF-8; reused by the
+// next call), or io.EOF.
+func (c *csvReader) row() (int, []string, error) {
 	rec, err := c.r.Read()
 	if err == io.EOF {
 		return 0, nil, io.EOF
@@ -214,26 +220,53 @@ func (c *csvReader) Next() (int, []byte, error) {
 		return 0, nil, err
 	}
 	line, _ := c.r.FieldPos(0)
-	c.buf.Reset()
-	c.buf.WriteByte('{')
+	if len(rec) > len(c.header) {
+		rec = rec[:len(c.header)]
+	}
 	for i, f := range rec {
-		if i >= len(c.header) {
-			break
-		}
 		if !utf8.ValidString(f) {
 			return line, nil, fieldErr(line, c.header[i], "invalid UTF-8")
 		}
-		if i > 0 {
-			c.buf.WriteByte(',')
-		}
-		k, _ := json.Marshal(c.header[i])
-		v, _ := json.Marshal(f)
-		c.buf.Write(k)
-		c.buf.WriteByte(':')
-		c.buf.Write(v)
 	}
-	c.buf.WriteByte('}')
-	return line, c.buf.Bytes(), nil
+	return line, rec, nil
+}
+
+func (c *csvReader) Next() (int, []byte, error) {
+	line, rec, err := c.row()
+	if err != nil {
+		return line, nil, err
+	}
+	c.buf = append(c.buf[:0], '{')
+	for i, f := range rec {
+		if i > 0 {
+			c.buf = append(c.buf, ',')
+		}
+		c.buf = append(c.buf, c.keys[i]...)
+		c.buf = append(c.buf, ':')
+		c.buf = appendJSONString(c.buf, f)
+	}
+	c.buf = append(c.buf, '}')
+	return line, c.buf, nil
+}
+
+// appendJSONString appends s as json.Marshal writes it, without its
+// reflection and allocations when s is printable ASCII, NUL bytes (the
+// separators of derived ids) aside.
+func appendJSONString(dst []byte, s string) []byte {
+	start := len(dst)
+	dst = append(dst, '"')
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == 0:
+			dst = append(dst, `\u0000`...)
+		case c < 0x20 || c > 0x7e || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&':
+			b, _ := json.Marshal(s)
+			return append(dst[:start], b...)
+		default:
+			dst = append(dst, c)
+		}
+	}
+	return append(dst, '"')
 }
 
 // decodeRecord unmarshals raw into dst, turning type errors into errors that

@@ -4,6 +4,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"embed"
 	"errors"
 	"fmt"
@@ -118,10 +119,40 @@ func (s *Store) Read() *sql.DB { return s.read }
 // Write runs fn in one write transaction on the single writer connection and
 // commits it; any error rolls everything back.
 func (s *Store) Write(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	tx, err := s.begin(ctx)
+	tx, err := begin(ctx, func() (*sql.Tx, error) { return s.write.BeginTx(ctx, nil) })
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
+	return commit(tx, fn)
+}
+
+// writeUnchecked is Write with SQLite's foreign-key checks off, for bulk
+// imports: the importer checks every reference against the rows it loaded
+// or wrote itself, and SQLite's own check would cost two lookups a row.
+func (s *Store) writeUnchecked(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	conn, err := s.write.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, `PRAGMA foreign_keys = OFF`); err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	defer func() {
+		if _, err := conn.ExecContext(context.Background(), `PRAGMA foreign_keys = ON`); err != nil {
+			// Never hand a connection without checks back to the pool.
+			conn.Raw(func(any) error { return driver.ErrBadConn })
+		}
+	}()
+	tx, err := begin(ctx, func() (*sql.Tx, error) { return conn.BeginTx(ctx, nil) })
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	return commit(tx, fn)
+}
+
+// commit runs fn in tx and commits, or rolls back on any error.
+func commit(tx *sql.Tx, fn func(tx *sql.Tx) error) error {
 	defer tx.Rollback()
 	if err := fn(tx); err != nil {
 		return err
@@ -135,12 +166,12 @@ func (s *Store) Write(ctx context.Context, fn func(tx *sql.Tx) error) error {
 // lockWait is how long Write waits for another process's write to finish.
 const lockWait = 10 * time.Second
 
-// begin starts a write transaction (BEGIN IMMEDIATE), retrying every
-// millisecond while another connection holds the write lock.
-func (s *Store) begin(ctx context.Context) (*sql.Tx, error) {
+// begin starts a write transaction (BEGIN IMMEDIATE) with start, retrying
+// every millisecond while another connection holds the write lock.
+func begin(ctx context.Context, start func() (*sql.Tx, error)) (*sql.Tx, error) {
 	deadline := time.Now().Add(lockWait)
 	for {
-		tx, err := s.write.BeginTx(ctx, nil)
+		tx, err := start()
 		if err == nil || !isBusy(err) || time.Now().After(deadline) {
 			return tx, err
 		}

@@ -377,3 +377,28 @@ func TestImportRepeatedVoteIDNamesTheLaterLine(t *testing.T) {
 		t.Errorf("a vote id given twice with different winners: error %v, want it to name line 2", err)
 	}
 }
+
+// A batch that mixes stored and new vote ids counts each correctly.
+func TestImportOverlappingVotes(t *testing.T) {
+	dir := t.TempDir()
+	votes := func(ids ...string) string {
+		var b strings.Builder
+		for _, id := range ids {
+			b.WriteString(`{"question_id": 1, "model_a": "alpha", "model_b": "beta", "winner": "tie", "judge": "ann", "turn": 1, "vote_id": "` + id + `"}` + "\n")
+		}
+		return b.String()
+	}
+	first, second := filepath.Join(dir, "first.jsonl"), filepath.Join(dir, "second.jsonl")
+	os.WriteFile(first, []byte(votes("v-b", "v-d")), 0o644)
+	os.WriteFile(second, []byte(votes("v-a", "v-b", "v-c", "v-d", "v-e")), 0o644)
+	s := MustOpen(t)
+	mustImport(t, s, "testdata/mini", first)
+	before := info(t, s).HumanVotes
+	rep := mustImport(t, s, second)
+	if f := rep.Files[0]; f.Added != 3 || f.Unchanged != 2 {
+		t.Errorf("overlapping import: added %d, unchanged %d; want 3 and 2", f.Added, f.Unchanged)
+	}
+	if got := info(t, s).HumanVotes; got != before+3 {
+		t.Errorf("votes = %d, want %d", got, before+3)
+	}
+}
