@@ -10,7 +10,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"hash/fnv"
 	"io"
 	"io/fs"
 	"os"
@@ -111,7 +110,7 @@ func (s *Store) Import(ctx context.Context, paths []string, opts ImportOptions) 
 	}
 	files = uniqueFiles(files)
 	sort.SliceStable(files, func(i, j int) bool { return kindOrder[files[i].kind] < kindOrder[files[j].kind] })
-	err := s.writeUnchecked(ctx, func(tx *sql.Tx) error {
+	err := s.writeBulk(ctx, func(tx *sql.Tx) error {
 		im, err := newImporter(ctx, tx, s.Now(), opts.Replace)
 		if err != nil {
 			return err
@@ -313,7 +312,11 @@ type importer struct {
 	annotators map[string]int64
 	judges     map[string]int64
 	prompts    map[string]string // name -> hash
-	ordinals   map[uint64]uint32 // hash of a vote's key -> occurrences so far in the current file (8+4 bytes a key)
+
+	// Of the current votes file, for ids derived from a vote's key (see
+	// settle): the largest vote id before it, and the stored votes it matched.
+	fileStart int64
+	claimed   map[string]bool
 
 	mu      sync.Mutex           // guards stmts: the vote writer runs beside the reader
 	stmts   map[string]*sql.Stmt // statements by their text, prepared on first use
@@ -323,7 +326,7 @@ type importer struct {
 func newImporter(ctx context.Context, tx *sql.Tx, now time.Time, replace bool) (*importer, error) {
 	im := &importer{ctx: ctx, tx: tx, now: now.UTC().Format(time.RFC3339Nano), replace: replace,
 		questions: map[int]int{}, models: map[string]int64{}, annotators: map[string]int64{},
-		judges: map[string]int64{}, prompts: map[string]string{}, ordinals: map[uint64]uint32{},
+		judges: map[string]int64{}, prompts: map[string]string{}, claimed: map[string]bool{},
 		stmts: map[string]*sql.Stmt{}}
 	load := func(q string, each func(*sql.Rows) error) error {
 		rows, err := tx.QueryContext(ctx, q)
@@ -429,9 +432,12 @@ func (im *importer) file(f inputFile, fr *FileReport, progress func(int)) error 
 		return err
 	}
 	name := strings.TrimSuffix(filepath.Base(f.path), filepath.Ext(f.path))
-	clear(im.ordinals) // vote ordinals count within one file
 	var votes *voteWriter
 	if f.kind == KindVotes || f.kind == KindJudgments {
+		clear(im.claimed)
+		if err := im.queryRow(`SELECT coalesce(max(id), 0) FROM votes`).Scan(&im.fileStart); err != nil {
+			return err
+		}
 		votes = im.startVoteWriter()
 		defer votes.finish()
 	}
@@ -1165,20 +1171,16 @@ func (im *importer) putVote(line int, r *voteRec, path string) (outcome, error) 
 	} else if _, err := time.Parse(time.RFC3339Nano, created); err != nil {
 		return 0, fieldErr(line, "created_at", "want an RFC 3339 time, got %q", created)
 	}
-	uid := r.VoteID
+	uid, key := r.VoteID, ""
 	if uid == "" {
-		// Votes without an id are identified by their unit and how many
-		// times the same annotator voted on it before in this file, so
-		// re-importing the same file is idempotent. The question leads so
-		// that ids sort near their unit (see flushVotes).
-		key := judge + "\x00" + strconv.Itoa(qid) + "\x00" + ma + "\x00" + mb + "\x00" + strconv.Itoa(turn)
-		h := fnv.New64a()
-		h.Write([]byte(key))
-		k := h.Sum64()
-		im.ordinals[k]++
-		uid = derivedVoteID(qid, key, im.ordinals[k])
+		// A vote without an id is identified by its key (annotator and
+		// unit) and how many times the key came before it in the file, so
+		// that importing the same file again finds the same votes. Every
+		// vote starts as the key's first; the writer moves repeats on.
+		key = judge + "\x00" + strconv.Itoa(qid) + "\x00" + ma + "\x00" + mb + "\x00" + strconv.Itoa(turn)
+		uid = derivedVoteID(qid, key, 1)
 	}
-	im.pending = append(im.pending, pendingVote{line: line, uid: uid, annotator: aid, question: qid, modelA: ma, modelB: mb,
+	im.pending = append(im.pending, pendingVote{line: line, uid: uid, key: key, ordinal: 1, annotator: aid, question: qid, modelA: ma, modelB: mb,
 		turn: turn, winner: w, left: r.Left, created: created, timeMS: timeMS, rationale: r.Rationale, source: source})
 	return deferred, nil
 }
@@ -1253,6 +1255,8 @@ type pendingVote struct {
 	timeMS                                     int
 	uid, modelA, modelB, winner, left, created string
 	rationale, source                          string
+	key                                        string // of a vote without an id, which uid derives from with ordinal
+	ordinal                                    uint32
 }
 
 // voteChunk is how many votes are validated before they are written, sorted
@@ -1372,29 +1376,19 @@ func (im *importer) writeBatch(batch []*pendingVote, counts *FileReport) error {
 		return &recordError{Line: batch[0].line, Err: fmt.Errorf("write votes: %w", err)}
 	}
 	before -= n
-	seen := map[string]bool{}
+	ids, err := im.voteIDs(batch)
+	if err != nil {
+		return &recordError{Line: batch[0].line, Err: fmt.Errorf("write votes: %w", err)}
+	}
+	taken := map[int64]bool{}
 	for _, v := range batch {
-		var id int64
-		err := im.queryRow(`SELECT id FROM votes WHERE uid = ?`, v.uid).Scan(&id)
-		if errors.Is(err, sql.ErrNoRows) {
-			// INSERT OR IGNORE also skips rows that break a CHECK; the
-			// checks above should have caught it first.
-			return &recordError{Line: v.line, Err: fmt.Errorf("vote %s was refused by the database (a constraint of the votes table)", v.uid)}
-		}
-		if err != nil {
-			return &recordError{Line: v.line, Err: err}
-		}
-		if id > before && !seen[v.uid] {
-			seen[v.uid] = true
-			counts.Added++
-			continue
-		}
-		seen[v.uid] = true
-		res, err := im.compareVote(v)
+		res, err := im.settle(v, ids[v.uid], before, taken)
 		if err != nil {
 			return err
 		}
 		switch res {
+		case added:
+			counts.Added++
 		case unchanged:
 			counts.Unchanged++
 		case replaced:
@@ -1402,6 +1396,84 @@ func (im *importer) writeBatch(batch []*pendingVote, counts *FileReport) error {
 		}
 	}
 	return nil
+}
+
+// voteIDs returns the row ids of the batch's vote ids.
+func (im *importer) voteIDs(batch []*pendingVote) (map[string]int64, error) {
+	args := make([]any, len(batch))
+	for i, v := range batch {
+		args[i] = v.uid
+	}
+	stmt, err := im.prepared(`SELECT uid, id FROM votes WHERE uid IN (?` + strings.Repeat(", ?", len(batch)-1) + `)`)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := stmt.QueryContext(im.ctx, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	ids := make(map[string]int64, len(batch))
+	for rows.Next() {
+		var uid string
+		var id int64
+		if err := rows.Scan(&uid, &id); err != nil {
+			return nil, err
+		}
+		ids[uid] = id
+	}
+	return ids, rows.Err()
+}
+
+// settle decides what became of a vote of a batch some of whose votes were
+// not inserted; id is the row of its vote id (0 for none), before the largest
+// id before the batch, and taken the rows added by the batch that earlier
+// votes have accounted for.
+//
+// A row the batch added and no earlier vote took is the vote's own. Any other
+// row is a stored vote with the same id: compared with the vote, it is
+// unchanged or (with --replace) replaced, or the import fails. But a vote
+// without an id whose derived id this file already used (a row this file
+// added, or one it matched) is the next repeat of its key: it moves on to the
+// next ordinal until it finds a free id or a stored vote it has not matched
+// yet. So a file needs no memory of the keys it has seen, and the n-th
+// repeat of a key gets ordinal n+1, as when the file is imported again.
+func (im *importer) settle(v *pendingVote, id, before int64, taken map[int64]bool) (outcome, error) {
+	for {
+		if id == 0 {
+			// INSERT OR IGNORE also skips rows that break a CHECK; the
+			// checks above should have caught it first.
+			return 0, &recordError{Line: v.line, Err: fmt.Errorf("vote %s was refused by the database (a constraint of the votes table)", v.uid)}
+		}
+		if id > before && !taken[id] {
+			taken[id] = true
+			return added, nil
+		}
+		if v.key == "" || (id <= im.fileStart && !im.claimed[v.uid]) {
+			res, err := im.compareVote(v)
+			if err == nil && v.key != "" {
+				im.claimed[v.uid] = true
+			}
+			return res, err
+		}
+		v.ordinal++
+		v.uid = derivedVoteID(v.question, v.key, v.ordinal)
+		res, err := im.exec(`INSERT OR IGNORE INTO votes(uid, annotator_id, question_id, model_a, model_b, turn, winner, left_model, created_at, time_ms, rationale, source)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			v.uid, v.annotator, v.question, v.modelA, v.modelB, v.turn, v.winner, nullable(v.left), v.created, v.timeMS, v.rationale, v.source)
+		if err != nil {
+			return 0, &recordError{Line: v.line, Err: fmt.Errorf("write votes: %w", err)}
+		}
+		if n, _ := res.RowsAffected(); n == 1 {
+			id, _ = res.LastInsertId()
+			taken[id] = true
+			return added, nil
+		}
+		id = 0
+		if err := im.queryRow(`SELECT id FROM votes WHERE uid = ?`, v.uid).Scan(&id); err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return 0, &recordError{Line: v.line, Err: err}
+		}
+	}
 }
 
 // Binding a parameter costs about as much as SQLite's own work on a column
@@ -1580,4 +1652,11 @@ func (im *importer) conversationAnswers(line, qid int, r voteRec) error {
 func mustJSON(v any) string {
 	b, _ := json.Marshal(v)
 	return string(b)
+}
+
+// DerivedVoteID is the id Import gives the ordinal-th vote with key (the
+// annotator, question, models in canonical order and turn, joined by NUL
+// bytes) in a file whose votes have no ids.
+func DerivedVoteID(question int, key string, ordinal uint32) string {
+	return derivedVoteID(question, key, ordinal)
 }

@@ -57,9 +57,8 @@ func dsn(path string, readOnly bool) string {
 	if readOnly {
 		q.Add("_pragma", "query_only(1)")
 	} else {
-		// A bounded 64 MB page cache keeps bulk imports' index pages in
-		// memory; memory stays flat whatever the file size.
-		q.Add("_pragma", "cache_size(-65536)")
+		// A bounded page cache (see writeBulk for imports).
+		q.Add("_pragma", fmt.Sprintf("cache_size(-%d)", cacheKiB))
 		// Statement journals (one per INSERT inside a transaction) and
 		// temporary tables stay in memory instead of a temporary file.
 		q.Add("_pragma", "temp_store(MEMORY)")
@@ -126,20 +125,25 @@ func (s *Store) Write(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	return commit(tx, fn)
 }
 
-// writeUnchecked is Write with SQLite's foreign-key checks off, for bulk
-// imports: the importer checks every reference against the rows it loaded
-// or wrote itself, and SQLite's own check would cost two lookups a row.
-func (s *Store) writeUnchecked(ctx context.Context, fn func(tx *sql.Tx) error) error {
+// writeBulk is Write for bulk imports, on the writer connection set up for
+// them and set back afterwards:
+//   - foreign-key checks off: the importer checks every reference against the
+//     rows it loaded or wrote itself, and SQLite's would cost two lookups a row;
+//   - a page cache of bulkCacheKiB, so that the indexes of a few million votes
+//     stay in memory while they take rows in random places; afterwards the
+//     cache is cut back to its usual size and its memory returned.
+func (s *Store) writeBulk(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	conn, err := s.write.Conn(ctx)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
 	defer conn.Close()
-	if _, err := conn.ExecContext(ctx, `PRAGMA foreign_keys = OFF`); err != nil {
+	if _, err := conn.ExecContext(ctx, fmt.Sprintf(`PRAGMA foreign_keys = OFF; PRAGMA cache_size = -%d`, bulkCacheKiB)); err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
 	defer func() {
-		if _, err := conn.ExecContext(context.Background(), `PRAGMA foreign_keys = ON`); err != nil {
+		_, err := conn.ExecContext(context.Background(), fmt.Sprintf(`PRAGMA foreign_keys = ON; PRAGMA cache_size = -%d; PRAGMA shrink_memory`, cacheKiB))
+		if err != nil {
 			// Never hand a connection without checks back to the pool.
 			conn.Raw(func(any) error { return driver.ErrBadConn })
 		}
@@ -150,6 +154,13 @@ func (s *Store) writeUnchecked(ctx context.Context, fn func(tx *sql.Tx) error) e
 	}
 	return commit(tx, fn)
 }
+
+// The writer's page cache: cacheKiB usually, bulkCacheKiB during imports.
+// Both are caps; SQLite takes pages as the data needs them.
+const (
+	cacheKiB     = 64 << 10
+	bulkCacheKiB = 128 << 10
+)
 
 // commit runs fn in tx and commits, or rolls back on any error.
 func commit(tx *sql.Tx, fn func(tx *sql.Tx) error) error {

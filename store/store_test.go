@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -400,5 +401,71 @@ func TestImportOverlappingVotes(t *testing.T) {
 	}
 	if got := info(t, s).HumanVotes; got != before+3 {
 		t.Errorf("votes = %d, want %d", got, before+3)
+	}
+}
+
+// Votes without ids that repeat a key (same annotator and unit) in one file
+// get the key's next ordinal in file order, also across the writer's chunks
+// and on top of votes already stored, and a second import finds them all.
+func TestImportRepeatedKeys(t *testing.T) {
+	dir := t.TempDir()
+	vote := func(judge, winner string) string {
+		return `{"question_id": 1, "model_a": "beta", "model_b": "alpha", "winner": "` + winner + `", "judge": "` + judge + `", "turn": 1}` + "\n"
+	}
+	var b strings.Builder
+	b.WriteString(vote("expert_x", "model_a") + vote("expert_x", "tie"))
+	const filler = 20_050 // more than a chunk of the vote writer
+	for i := range filler {
+		b.WriteString(vote(fmt.Sprint("filler_", i), "tie"))
+	}
+	b.WriteString(vote("expert_x", "model_b"))
+	big := filepath.Join(dir, "big.jsonl")
+	os.WriteFile(big, []byte(b.String()), 0o644)
+
+	s := MustOpen(t)
+	mustImport(t, s, "testdata/mini")
+	rep := mustImport(t, s, big)
+	if f := rep.Files[0]; f.Added != filler+3 || f.Unchanged != 0 {
+		t.Errorf("first import: added %d, unchanged %d; want %d and 0", f.Added, f.Unchanged, filler+3)
+	}
+	// In canonical terms (alpha < beta) model_a and model_b swap.
+	wantWinners := []string{"model_b", "tie", "model_a"}
+	winners := func() []string {
+		votes, err := s.Votes(context.Background(), "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		byUID := map[string]string{}
+		for _, v := range votes {
+			if v.Annotator == "expert_x" {
+				byUID[v.UID] = v.Winner
+			}
+		}
+		var out []string
+		for ord := 1; ord <= len(byUID); ord++ {
+			out = append(out, byUID[store.DerivedVoteID(1, "expert_x\x001\x00alpha\x00beta\x001", uint32(ord))])
+		}
+		return out
+	}
+	if got := winners(); fmt.Sprint(got) != fmt.Sprint(wantWinners) {
+		t.Errorf("expert_x's votes by ordinal = %v, want %v (file order)", got, wantWinners)
+	}
+	rep = mustImport(t, s, big)
+	if f := rep.Files[0]; f.Added != 0 || f.Unchanged != filler+3 {
+		t.Errorf("second import: added %d, unchanged %d; want 0 and %d", f.Added, f.Unchanged, filler+3)
+	}
+
+	// A file with the key twice, over a store that has its first vote.
+	twice := filepath.Join(dir, "twice.jsonl")
+	os.WriteFile(twice, []byte(vote("expert_y", "model_a")+vote("expert_y", "tie")+vote("expert_z", "tie")), 0o644)
+	once := filepath.Join(dir, "once.jsonl")
+	os.WriteFile(once, []byte(vote("expert_y", "model_a")), 0o644)
+	mustImport(t, s, once)
+	rep = mustImport(t, s, twice)
+	if f := rep.Files[0]; f.Added != 2 || f.Unchanged != 1 {
+		t.Errorf("overlapping file: added %d, unchanged %d; want 2 and 1", f.Added, f.Unchanged)
+	}
+	if got := winners(); fmt.Sprint(got) != fmt.Sprint(wantWinners) {
+		t.Errorf("expert_x's votes changed: %v", got)
 	}
 }

@@ -7,8 +7,9 @@ import (
 )
 
 // Imports run with SQLite's foreign-key checks off (the importer checks
-// references itself): what they write must still pass SQLite's check, and
-// the writer connection must get its checks back, after success or failure.
+// references itself) and a larger page cache: what they write must still pass
+// SQLite's check, and the writer connection must get its checks and its usual
+// cache back, after success or failure.
 func TestImportKeepsForeignKeys(t *testing.T) {
 	tests := []struct {
 		name    string
@@ -43,6 +44,10 @@ func TestImportKeepsForeignKeys(t *testing.T) {
 			var on int
 			if err := s.write.QueryRowContext(ctx, `PRAGMA foreign_keys`).Scan(&on); err != nil || on != 1 {
 				t.Errorf("writer's foreign_keys after import = %d (%v), want 1", on, err)
+			}
+			var cache int
+			if err := s.write.QueryRowContext(ctx, `PRAGMA cache_size`).Scan(&cache); err != nil || cache != -cacheKiB {
+				t.Errorf("writer's cache_size after import = %d (%v), want %d", cache, err, -cacheKiB)
 			}
 			// And SQLite enforces them again: a vote for a missing annotator fails.
 			_, err = s.write.ExecContext(ctx, `INSERT INTO votes(uid, annotator_id, question_id, model_a, model_b, turn, winner, created_at) VALUES ('x', 999, 1, 'a', 'b', 1, 'tie', 'now')`)
