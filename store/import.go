@@ -1339,9 +1339,7 @@ const voteBatch = 100
 // writeBatch inserts votes with one statement, skipping ids that exist (OR
 // IGNORE rather than ON CONFLICT: no row can abort the statement, so SQLite
 // keeps no statement journal, a copy of every page the batch touches). When
-// some were skipped, each vote of the batch is looked up: a row among the
-// newest added by the statement was added by it; any other is compared with
-// the vote.
+// some were skipped, settle finds out why, vote by vote.
 func (im *importer) writeBatch(batch []*pendingVote, counts *FileReport) error {
 	packed := packable(batch)
 	stmt, err := im.batchInsert(len(batch), packed)
