@@ -31,8 +31,11 @@ INSERT INTO votes_new SELECT id, uid, annotator_id, question_id, model_a, model_
 DROP TABLE votes;
 ALTER TABLE votes_new RENAME TO votes;
 CREATE INDEX votes_question ON votes(question_id);
--- Partial: imported votes (no study) stay out of it, which keeps bulk imports fast.
+-- Partial: imported votes (no study) stay out of these, which keeps bulk
+-- imports fast. The first serves an annotator's progress and undo, the
+-- second the check that an annotator has not voted on a unit yet.
 CREATE INDEX votes_study ON votes(study_id, annotator_id, withdrawn_at) WHERE study_id IS NOT NULL;
+CREATE INDEX votes_study_unit ON votes(study_id, annotator_id, question_id, model_a, model_b, turn) WHERE study_id IS NOT NULL;
 
 CREATE TABLE verdicts_new (
     id             INTEGER PRIMARY KEY,
