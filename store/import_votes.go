@@ -1,0 +1,347 @@
+package store
+
+// Writing imported votes: validated votes are sorted and written in batches
+// on a goroutine of their own while the file goes on being read.
+
+import (
+	"cmp"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"sync/atomic"
+)
+
+// pendingVote is a validated vote waiting to be written with its chunk.
+type pendingVote struct {
+	line, question, turn                       int
+	annotator                                  int64
+	timeMS                                     int
+	uid, modelA, modelB, winner, left, created string
+	rationale, source                          string
+	key                                        string // of a vote without an id, which uid derives from with ordinal
+	ordinal                                    uint32
+}
+
+// voteChunk is how many votes are validated before they are written, sorted
+// by id: sorted inserts touch the indexes' pages in order instead of at
+// random (SQLite's work per vote drops by about 40%), and memory stays
+// bounded by the three chunks in hand (being read, queued, being written).
+const voteChunk = 20_000
+
+// voteWriter writes chunks of validated votes on a goroutine of its own
+// while the file goes on being read and checked, so that parsing and
+// SQLite's work overlap. Both use the import's transaction; database/sql
+// runs their statements one at a time.
+type voteWriter struct {
+	chunks chan []pendingVote
+	done   chan struct{}
+	failed atomic.Bool
+	err    error      // the first write error; read after done
+	counts FileReport // outcomes of the votes written; read after done
+	closed bool
+}
+
+func (im *importer) startVoteWriter() *voteWriter {
+	w := &voteWriter{chunks: make(chan []pendingVote, 1), done: make(chan struct{})}
+	go func() {
+		defer close(w.done)
+		for chunk := range w.chunks {
+			if w.err == nil {
+				if w.err = im.writeChunk(chunk, &w.counts); w.err != nil {
+					w.failed.Store(true)
+				}
+			}
+		}
+	}()
+	return w
+}
+
+// send hands a chunk to the writer, or returns its error once it failed.
+func (w *voteWriter) send(chunk []pendingVote) error {
+	if w.failed.Load() {
+		return w.finish()
+	}
+	if len(chunk) > 0 {
+		w.chunks <- chunk
+	}
+	return nil
+}
+
+// finish waits for every chunk to be written and returns the first error.
+func (w *voteWriter) finish() error {
+	if !w.closed {
+		w.closed = true
+		close(w.chunks)
+	}
+	<-w.done
+	return w.err
+}
+
+// writeChunk writes votes in id order, a batch per statement, and counts
+// the outcomes.
+func (im *importer) writeChunk(chunk []pendingVote, counts *FileReport) error {
+	// Sort pointers, not the wide structs; repeats of an id keep file order.
+	order := make([]*pendingVote, len(chunk))
+	for i := range chunk {
+		order[i] = &chunk[i]
+	}
+	slices.SortFunc(order, func(a, b *pendingVote) int {
+		return cmp.Or(strings.Compare(a.uid, b.uid), a.line-b.line)
+	})
+	for start := 0; start < len(order); start += voteBatch {
+		if err := im.writeBatch(order[start:min(start+voteBatch, len(order))], counts); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// voteBatch is how many votes one INSERT statement writes.
+const voteBatch = 100
+
+// writeBatch inserts votes with one statement, skipping ids that exist (OR
+// IGNORE rather than ON CONFLICT: no row can abort the statement, so SQLite
+// keeps no statement journal, a copy of every page the batch touches). When
+// some were skipped, settle finds out why, vote by vote.
+func (im *importer) writeBatch(batch []*pendingVote, counts *FileReport) error {
+	packed := packable(batch)
+	stmt, err := im.batchInsert(len(batch), packed)
+	if err != nil {
+		return &recordError{Line: batch[0].line, Err: fmt.Errorf("write votes: %w", err)}
+	}
+	args := make([]any, 0, 12*len(batch))
+	if packed {
+		v := batch[0]
+		args = append(args, nullable(v.left), v.created, v.timeMS, v.rationale, v.source)
+	}
+	for _, v := range batch {
+		if packed {
+			args = append(args, v.uid, v.annotator<<40|int64(v.question)<<8|int64(v.turn)<<3|int64(winnerCodes[v.winner]), v.modelA, v.modelB)
+			continue
+		}
+		args = append(args, v.uid, v.annotator, v.question, v.modelA, v.modelB, v.turn, v.winner, nullable(v.left), v.created, v.timeMS, v.rationale, v.source)
+	}
+	res, err := stmt.ExecContext(im.ctx, args...)
+	if err != nil {
+		return &recordError{Line: batch[0].line, Err: fmt.Errorf("write votes: %w", err)}
+	}
+	n, _ := res.RowsAffected()
+	if int(n) == len(batch) {
+		counts.Added += len(batch)
+		return nil
+	}
+	// New rows take the ids after the largest (no id is given), so the n
+	// rows this statement added are the n largest.
+	var before int64
+	if err := im.queryRow(`SELECT coalesce(max(id), 0) FROM votes`).Scan(&before); err != nil {
+		return &recordError{Line: batch[0].line, Err: fmt.Errorf("write votes: %w", err)}
+	}
+	before -= n
+	ids, err := im.voteIDs(batch)
+	if err != nil {
+		return &recordError{Line: batch[0].line, Err: fmt.Errorf("write votes: %w", err)}
+	}
+	taken := map[int64]bool{}
+	for _, v := range batch {
+		res, err := im.settle(v, ids[v.uid], before, taken)
+		if err != nil {
+			return err
+		}
+		switch res {
+		case added:
+			counts.Added++
+		case unchanged:
+			counts.Unchanged++
+		case replaced:
+			counts.Replaced++
+		}
+	}
+	return nil
+}
+
+// voteIDs returns the row ids of the batch's vote ids.
+func (im *importer) voteIDs(batch []*pendingVote) (map[string]int64, error) {
+	args := make([]any, len(batch))
+	for i, v := range batch {
+		args[i] = v.uid
+	}
+	stmt, err := im.prepared(`SELECT uid, id FROM votes WHERE uid IN (?` + strings.Repeat(", ?", len(batch)-1) + `)`)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := stmt.QueryContext(im.ctx, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	ids := make(map[string]int64, len(batch))
+	for rows.Next() {
+		var uid string
+		var id int64
+		if err := rows.Scan(&uid, &id); err != nil {
+			return nil, err
+		}
+		ids[uid] = id
+	}
+	return ids, rows.Err()
+}
+
+// settle decides what became of a vote of a batch some of whose votes were
+// not inserted; id is the row of its vote id (0 for none), before the largest
+// id before the batch, and taken the rows added by the batch that earlier
+// votes have accounted for.
+//
+// A row the batch added and no earlier vote took is the vote's own. Any other
+// row is a stored vote with the same id: compared with the vote, it is
+// unchanged or (with --replace) replaced, or the import fails. But a vote
+// without an id whose derived id this file already used (a row this file
+// added, or one it matched) is the next repeat of its key: it moves on to the
+// next ordinal until it finds a free id or a stored vote it has not matched
+// yet. So a file needs no memory of the keys it has seen, and the n-th
+// repeat of a key gets ordinal n+1, as when the file is imported again.
+func (im *importer) settle(v *pendingVote, id, before int64, taken map[int64]bool) (outcome, error) {
+	for {
+		if id == 0 {
+			// INSERT OR IGNORE also skips rows that break a CHECK; the
+			// checks above should have caught it first.
+			return 0, &recordError{Line: v.line, Err: fmt.Errorf("vote %s was refused by the database (a constraint of the votes table)", v.uid)}
+		}
+		if id > before && !taken[id] {
+			taken[id] = true
+			return added, nil
+		}
+		if v.key == "" || (id <= im.fileStart && !im.claimed[v.uid]) {
+			res, err := im.compareVote(v)
+			if err == nil && v.key != "" {
+				im.claimed[v.uid] = true
+			}
+			return res, err
+		}
+		v.ordinal++
+		v.uid = derivedVoteID(v.question, v.key, v.ordinal)
+		res, err := im.exec(`INSERT OR IGNORE INTO votes(uid, annotator_id, question_id, model_a, model_b, turn, winner, left_model, created_at, time_ms, rationale, source)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			v.uid, v.annotator, v.question, v.modelA, v.modelB, v.turn, v.winner, nullable(v.left), v.created, v.timeMS, v.rationale, v.source)
+		if err != nil {
+			return 0, &recordError{Line: v.line, Err: fmt.Errorf("write votes: %w", err)}
+		}
+		if n, _ := res.RowsAffected(); n == 1 {
+			id, _ = res.LastInsertId()
+			taken[id] = true
+			return added, nil
+		}
+		id = 0
+		if err := im.queryRow(`SELECT id FROM votes WHERE uid = ?`, v.uid).Scan(&id); err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return 0, &recordError{Line: v.line, Err: err}
+		}
+	}
+}
+
+// Binding a parameter costs about as much as SQLite's own work on a column
+// (the driver copies each string into C memory, under SQLite's mutex), so
+// most batches bind four parameters a vote instead of twelve: the columns
+// that come from the file rather than the vote (left model, time, time on
+// task, rationale, source) are bound once for the batch, and the annotator,
+// question, turn and winner travel in one integer that the statement takes
+// apart:
+//
+//	annotator<<40 | question<<8 | turn<<3 | winner code
+//
+// packable reports whether a batch can go that way: its votes share the
+// file's columns and their numbers fit their bits.
+func packable(batch []*pendingVote) bool {
+	first := batch[0]
+	for _, v := range batch {
+		if v.left != first.left || v.created != first.created || v.timeMS != first.timeMS || v.rationale != first.rationale || v.source != first.source {
+			return false
+		}
+		if _, ok := winnerCodes[v.winner]; !ok || v.annotator < 0 || v.annotator >= 1<<23 || v.question < 0 || v.question >= 1<<32 || v.turn < 0 || v.turn >= 1<<5 {
+			return false
+		}
+	}
+	return true
+}
+
+// winnerCodes are the winners' codes in a packed vote; packedWinner decodes them.
+var winnerCodes = map[string]int{"model_a": 0, "model_b": 1, "tie": 2, "both_bad": 3, "skip": 4}
+
+const packedWinner = `CASE column2 & 7 WHEN 0 THEN 'model_a' WHEN 1 THEN 'model_b' WHEN 2 THEN 'tie' WHEN 3 THEN 'both_bad' WHEN 4 THEN 'skip' END`
+
+func nullable(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+// batchInsert prepares an INSERT of n votes, twelve parameters a vote or,
+// when packed, the file's five and then four a vote (see packable).
+func (im *importer) batchInsert(n int, packed bool) (*sql.Stmt, error) {
+	cols := `uid, annotator_id, question_id, model_a, model_b, turn, winner, left_model, created_at, time_ms, rationale, source`
+	row := "(?" + strings.Repeat(", ?", 11) + ")"
+	if packed {
+		row = "(?, ?, ?, ?)"
+	}
+	values := row + strings.Repeat(", "+row, n-1)
+	if !packed {
+		return im.prepared(`INSERT OR IGNORE INTO votes(` + cols + `) VALUES ` + values)
+	}
+	// The file's values come first: SQLite numbers anonymous parameters in
+	// the order they appear (numbered ones make the driver's binding
+	// quadratic).
+	return im.prepared(`INSERT OR IGNORE INTO votes(` + cols + `)
+		SELECT column1, column2 >> 40, (column2 >> 8) & 4294967295, column3, column4, (column2 >> 3) & 31, ` + packedWinner + `, ?, ?, ?, ?, ?
+		FROM (VALUES ` + values + `)`)
+}
+
+// compareVote compares a vote with the stored vote of the same id: the same
+// is unchanged, a different one is an error or, with --replace, replaces it.
+func (im *importer) compareVote(v *pendingVote) (outcome, error) {
+	var oldWinner, oldLeft string
+	var oldA int64
+	if err := im.queryRow(`SELECT annotator_id, winner, coalesce(left_model, '') FROM votes WHERE uid = ?`, v.uid).Scan(&oldA, &oldWinner, &oldLeft); err != nil {
+		return 0, &recordError{Line: v.line, Err: err}
+	}
+	if oldA == v.annotator && oldWinner == v.winner && oldLeft == v.left {
+		return unchanged, nil
+	}
+	if !im.replace {
+		return 0, &recordError{Line: v.line, Err: fmt.Errorf("vote %s already exists with different content (use --replace to overwrite)", v.uid)}
+	}
+	var left any
+	if v.left != "" {
+		left = v.left
+	}
+	if _, err := im.exec(`UPDATE votes SET annotator_id = ?, question_id = ?, model_a = ?, model_b = ?, turn = ?, winner = ?, left_model = ?, time_ms = ?, rationale = ?, source = ? WHERE uid = ?`,
+		v.annotator, v.question, v.modelA, v.modelB, v.turn, v.winner, left, v.timeMS, v.rationale, v.source, v.uid); err != nil {
+		return 0, &recordError{Line: v.line, Err: err}
+	}
+	return replaced, nil
+}
+
+// derivedVoteID is the id of a vote that came without one: "q<question>:"
+// and the first 24 hex digits of contentHash(key, ordinal), computed without
+// contentHash's reflection.
+func derivedVoteID(qid int, key string, ordinal uint32) string {
+	buf := make([]byte, 0, 2*len(key)+16)
+	buf = appendJSONString(buf, key)
+	buf = append(buf, 0)
+	buf = strconv.AppendUint(buf, uint64(ordinal), 10)
+	buf = append(buf, 0)
+	sum := sha256.Sum256(buf)
+	var id [24]byte
+	hex.Encode(id[:], sum[:12])
+	return "q" + strconv.Itoa(qid) + ":" + string(id[:])
+}
+
+// DerivedVoteID is the id Import gives the ordinal-th vote with key (the
+// annotator, question, models in canonical order and turn, joined by NUL
+// bytes) in a file whose votes have no ids.
+func DerivedVoteID(question int, key string, ordinal uint32) string {
+	return derivedVoteID(question, key, ordinal)
+}
