@@ -301,7 +301,7 @@ func openReader(r io.Reader, format string) (recordReader, error) {
 type importer struct {
 	ctx     context.Context
 	tx      *sql.Tx
-	now     string
+	now     string // the import's time, to the second, for records that carry none
 	replace bool
 
 	questions  map[int]int // question id -> number of turns
@@ -321,7 +321,7 @@ type importer struct {
 }
 
 func newImporter(ctx context.Context, tx *sql.Tx, now time.Time, replace bool) (*importer, error) {
-	im := &importer{ctx: ctx, tx: tx, now: now.UTC().Format(time.RFC3339Nano), replace: replace,
+	im := &importer{ctx: ctx, tx: tx, now: now.UTC().Format(time.RFC3339), replace: replace,
 		questions: map[int]int{}, models: map[string]int64{}, annotators: map[string]int64{},
 		judges: map[string]int64{}, prompts: map[string]string{}, claimed: map[string]bool{},
 		stmts: map[string]*sql.Stmt{}}
