@@ -311,9 +311,10 @@ type importer struct {
 	prompts    map[string]string // name -> hash
 
 	// Of the current votes file, for ids derived from a vote's key (see
-	// settle): the largest vote id before it, and the stored votes it matched.
+	// settle): the largest vote id before it, and the rows of the stored
+	// votes it matched.
 	fileStart int64
-	claimed   map[string]bool
+	claimed   rowSet
 
 	mu      sync.Mutex           // guards stmts: the vote writer runs beside the reader
 	stmts   map[string]*sql.Stmt // statements by their text, prepared on first use
@@ -323,7 +324,7 @@ type importer struct {
 func newImporter(ctx context.Context, tx *sql.Tx, now time.Time, replace bool) (*importer, error) {
 	im := &importer{ctx: ctx, tx: tx, now: now.UTC().Format(time.RFC3339), replace: replace,
 		questions: map[int]int{}, models: map[string]int64{}, annotators: map[string]int64{},
-		judges: map[string]int64{}, prompts: map[string]string{}, claimed: map[string]bool{},
+		judges: map[string]int64{}, prompts: map[string]string{},
 		stmts: map[string]*sql.Stmt{}}
 	load := func(q string, each func(*sql.Rows) error) error {
 		rows, err := tx.QueryContext(ctx, q)
@@ -431,7 +432,7 @@ func (im *importer) file(f inputFile, fr *FileReport, progress func(int)) error 
 	name := strings.TrimSuffix(filepath.Base(f.path), filepath.Ext(f.path))
 	var votes *voteWriter
 	if f.kind == KindVotes || f.kind == KindJudgments {
-		clear(im.claimed)
+		im.claimed = im.claimed[:0]
 		if err := im.queryRow(`SELECT coalesce(max(id), 0) FROM votes`).Scan(&im.fileStart); err != nil {
 			return err
 		}

@@ -142,13 +142,13 @@ func (im *importer) writeBatch(batch []*pendingVote, counts *FileReport) error {
 		return &recordError{Line: batch[0].line, Err: fmt.Errorf("write votes: %w", err)}
 	}
 	before -= n
-	ids, err := im.voteIDs(batch)
+	stored, err := im.storedVotes(batch)
 	if err != nil {
 		return &recordError{Line: batch[0].line, Err: fmt.Errorf("write votes: %w", err)}
 	}
 	taken := map[int64]bool{}
 	for _, v := range batch {
-		res, err := im.settle(v, ids[v.uid], before, taken)
+		res, err := im.settle(v, stored[v.uid], before, taken)
 		if err != nil {
 			return err
 		}
@@ -164,13 +164,21 @@ func (im *importer) writeBatch(batch []*pendingVote, counts *FileReport) error {
 	return nil
 }
 
-// voteIDs returns the row ids of the batch's vote ids.
-func (im *importer) voteIDs(batch []*pendingVote) (map[string]int64, error) {
+// storedVote is what an imported vote is compared with.
+type storedVote struct {
+	id, annotator int64
+	winner, left  string
+}
+
+const storedVoteCols = `id, annotator_id, winner, coalesce(left_model, '')`
+
+// storedVotes returns the stored votes with the batch's vote ids, by id.
+func (im *importer) storedVotes(batch []*pendingVote) (map[string]storedVote, error) {
 	args := make([]any, len(batch))
 	for i, v := range batch {
 		args[i] = v.uid
 	}
-	stmt, err := im.prepared(`SELECT uid, id FROM votes WHERE uid IN (?` + strings.Repeat(", ?", len(batch)-1) + `)`)
+	stmt, err := im.prepared(`SELECT uid, ` + storedVoteCols + ` FROM votes WHERE uid IN (?` + strings.Repeat(", ?", len(batch)-1) + `)`)
 	if err != nil {
 		return nil, err
 	}
@@ -179,22 +187,32 @@ func (im *importer) voteIDs(batch []*pendingVote) (map[string]int64, error) {
 		return nil, err
 	}
 	defer rows.Close()
-	ids := make(map[string]int64, len(batch))
+	out := make(map[string]storedVote, len(batch))
 	for rows.Next() {
 		var uid string
-		var id int64
-		if err := rows.Scan(&uid, &id); err != nil {
+		var sv storedVote
+		if err := rows.Scan(&uid, &sv.id, &sv.annotator, &sv.winner, &sv.left); err != nil {
 			return nil, err
 		}
-		ids[uid] = id
+		out[uid] = sv
 	}
-	return ids, rows.Err()
+	return out, rows.Err()
+}
+
+// storedVoteByID returns the stored vote with a vote id (id 0 for none).
+func (im *importer) storedVoteByID(uid string) (storedVote, error) {
+	var sv storedVote
+	err := im.queryRow(`SELECT `+storedVoteCols+` FROM votes WHERE uid = ?`, uid).Scan(&sv.id, &sv.annotator, &sv.winner, &sv.left)
+	if errors.Is(err, sql.ErrNoRows) {
+		return storedVote{}, nil
+	}
+	return sv, err
 }
 
 // settle decides what became of a vote of a batch some of whose votes were
-// not inserted; id is the row of its vote id (0 for none), before the largest
-// id before the batch, and taken the rows added by the batch that earlier
-// votes have accounted for.
+// not inserted; sv is the stored vote of its vote id (id 0 for none), before
+// the largest id before the batch, and taken the rows added by the batch that
+// earlier votes have accounted for.
 //
 // A row the batch added and no earlier vote took is the vote's own. Any other
 // row is a stored vote with the same id: compared with the vote, it is
@@ -204,8 +222,9 @@ func (im *importer) voteIDs(batch []*pendingVote) (map[string]int64, error) {
 // next ordinal until it finds a free id or a stored vote it has not matched
 // yet. So a file needs no memory of the keys it has seen, and the n-th
 // repeat of a key gets ordinal n+1, as when the file is imported again.
-func (im *importer) settle(v *pendingVote, id, before int64, taken map[int64]bool) (outcome, error) {
+func (im *importer) settle(v *pendingVote, sv storedVote, before int64, taken map[int64]bool) (outcome, error) {
 	for {
+		id := sv.id
 		if id == 0 {
 			// INSERT OR IGNORE also skips rows that break a CHECK; the
 			// checks above should have caught it first.
@@ -215,10 +234,10 @@ func (im *importer) settle(v *pendingVote, id, before int64, taken map[int64]boo
 			taken[id] = true
 			return added, nil
 		}
-		if v.key == "" || (id <= im.fileStart && !im.claimed[v.uid]) {
-			res, err := im.compareVote(v)
+		if v.key == "" || (id <= im.fileStart && !im.claimed.has(id)) {
+			res, err := im.compareVote(v, sv)
 			if err == nil && v.key != "" {
-				im.claimed[v.uid] = true
+				im.claimed.add(id)
 			}
 			return res, err
 		}
@@ -235,11 +254,26 @@ func (im *importer) settle(v *pendingVote, id, before int64, taken map[int64]boo
 			taken[id] = true
 			return added, nil
 		}
-		id = 0
-		if err := im.queryRow(`SELECT id FROM votes WHERE uid = ?`, v.uid).Scan(&id); err != nil && !errors.Is(err, sql.ErrNoRows) {
+		if sv, err = im.storedVoteByID(v.uid); err != nil {
 			return 0, &recordError{Line: v.line, Err: err}
 		}
 	}
+}
+
+// rowSet is a set of row ids, a bit each.
+type rowSet []uint64
+
+func (s *rowSet) add(id int64) {
+	i := int(id >> 6)
+	if i >= len(*s) {
+		*s = append(*s, make([]uint64, i+1-len(*s))...)
+	}
+	(*s)[i] |= 1 << (id & 63)
+}
+
+func (s rowSet) has(id int64) bool {
+	i := int(id >> 6)
+	return i < len(s) && s[i]&(1<<(id&63)) != 0
 }
 
 // Binding a parameter costs about as much as SQLite's own work on a column
@@ -301,13 +335,8 @@ func (im *importer) batchInsert(n int, packed bool) (*sql.Stmt, error) {
 
 // compareVote compares a vote with the stored vote of the same id: the same
 // is unchanged, a different one is an error or, with --replace, replaces it.
-func (im *importer) compareVote(v *pendingVote) (outcome, error) {
-	var oldWinner, oldLeft string
-	var oldA int64
-	if err := im.queryRow(`SELECT annotator_id, winner, coalesce(left_model, '') FROM votes WHERE uid = ?`, v.uid).Scan(&oldA, &oldWinner, &oldLeft); err != nil {
-		return 0, &recordError{Line: v.line, Err: err}
-	}
-	if oldA == v.annotator && oldWinner == v.winner && oldLeft == v.left {
+func (im *importer) compareVote(v *pendingVote, sv storedVote) (outcome, error) {
+	if sv.annotator == v.annotator && sv.winner == v.winner && sv.left == v.left {
 		return unchanged, nil
 	}
 	if !im.replace {
