@@ -147,6 +147,40 @@ func BenchmarkImportSyntheticVotes(b *testing.B) {
 	}
 }
 
+// BenchmarkReimportSyntheticVotes imports 1,000,000 synthetic votes once,
+// then times importing the same files again (nothing added, every vote
+// compared) and reports votes per second and the peak resident memory.
+func BenchmarkReimportSyntheticVotes(b *testing.B) {
+	const n = 1_000_000
+	dir := b.TempDir()
+	writeSynthetic(b, dir, n)
+	paths := []string{filepath.Join(dir, "question.jsonl"), filepath.Join(dir, "model_answer"), filepath.Join(dir, "votes.csv")}
+	s, err := store.Open(filepath.Join(dir, "concord.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	if _, err := s.Import(context.Background(), paths, store.ImportOptions{}); err != nil {
+		b.Fatal(err)
+	}
+	runtime.GC()
+	resetPeakRSS()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		rep, err := s.Import(context.Background(), paths, store.ImportOptions{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if rep.Added != 0 || rep.Unchanged < n {
+			b.Fatalf("import again: added %d, unchanged %d; want 0 and at least %d", rep.Added, rep.Unchanged, n)
+		}
+	}
+	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "votes/s")
+	if rss := peakRSS(); rss > 0 {
+		b.ReportMetric(float64(rss)/(1<<20), "peak-rss-MB")
+	}
+}
+
 func samplePeak(done <-chan struct{}, out chan<- uint64) {
 	var peak uint64
 	var m runtime.MemStats
