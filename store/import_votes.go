@@ -38,7 +38,7 @@ const voteChunk = 20_000
 // SQLite's work overlap. Both use the import's transaction; database/sql
 // runs their statements one at a time.
 type voteWriter struct {
-	chunks chan []pendingVote
+	chunks chan []*pendingVote
 	done   chan struct{}
 	failed atomic.Bool
 	err    error      // the first write error; read after done
@@ -47,7 +47,7 @@ type voteWriter struct {
 }
 
 func (im *importer) startVoteWriter() *voteWriter {
-	w := &voteWriter{chunks: make(chan []pendingVote, 1), done: make(chan struct{})}
+	w := &voteWriter{chunks: make(chan []*pendingVote, 1), done: make(chan struct{})}
 	go func() {
 		defer close(w.done)
 		for chunk := range w.chunks {
@@ -61,15 +61,30 @@ func (im *importer) startVoteWriter() *voteWriter {
 	return w
 }
 
-// send hands a chunk to the writer, or returns its error once it failed.
+// send sorts a chunk and hands it to the writer, or returns the writer's
+// error once it failed. Sorting here keeps it off the writer, which is the
+// slower of the two.
 func (w *voteWriter) send(chunk []pendingVote) error {
 	if w.failed.Load() {
 		return w.finish()
 	}
 	if len(chunk) > 0 {
-		w.chunks <- chunk
+		w.chunks <- sortedByID(chunk)
 	}
 	return nil
+}
+
+// sortedByID returns pointers to a chunk's votes in id order (sorting the
+// wide structs themselves cost more); repeats of an id keep file order.
+func sortedByID(chunk []pendingVote) []*pendingVote {
+	order := make([]*pendingVote, len(chunk))
+	for i := range chunk {
+		order[i] = &chunk[i]
+	}
+	slices.SortFunc(order, func(a, b *pendingVote) int {
+		return cmp.Or(strings.Compare(a.uid, b.uid), a.line-b.line)
+	})
+	return order
 }
 
 // finish waits for every chunk to be written and returns the first error.
@@ -82,17 +97,9 @@ func (w *voteWriter) finish() error {
 	return w.err
 }
 
-// writeChunk writes votes in id order, a batch per statement, and counts
-// the outcomes.
-func (im *importer) writeChunk(chunk []pendingVote, counts *FileReport) error {
-	// Sort pointers, not the wide structs; repeats of an id keep file order.
-	order := make([]*pendingVote, len(chunk))
-	for i := range chunk {
-		order[i] = &chunk[i]
-	}
-	slices.SortFunc(order, func(a, b *pendingVote) int {
-		return cmp.Or(strings.Compare(a.uid, b.uid), a.line-b.line)
-	})
+// writeChunk writes a chunk of votes sorted by id, a batch per statement,
+// and counts the outcomes.
+func (im *importer) writeChunk(order []*pendingVote, counts *FileReport) error {
 	for start := 0; start < len(order); start += voteBatch {
 		if err := im.writeBatch(order[start:min(start+voteBatch, len(order))], counts); err != nil {
 			return err
