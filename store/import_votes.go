@@ -38,7 +38,7 @@ const voteChunk = 20_000
 // SQLite's work overlap. Both use the import's transaction; database/sql
 // runs their statements one at a time.
 type voteWriter struct {
-	chunks chan []*pendingVote
+	chunks chan []batch
 	done   chan struct{}
 	failed atomic.Bool
 	err    error      // the first write error; read after done
@@ -47,7 +47,7 @@ type voteWriter struct {
 }
 
 func (im *importer) startVoteWriter() *voteWriter {
-	w := &voteWriter{chunks: make(chan []*pendingVote, 1), done: make(chan struct{})}
+	w := &voteWriter{chunks: make(chan []batch, 1), done: make(chan struct{})}
 	go func() {
 		defer close(w.done)
 		for chunk := range w.chunks {
@@ -61,16 +61,22 @@ func (im *importer) startVoteWriter() *voteWriter {
 	return w
 }
 
-// send sorts a chunk and hands it to the writer, or returns the writer's
-// error once it failed. Sorting here keeps it off the writer, which is the
-// slower of the two.
+// send sorts a chunk, cuts it into batches with their statements' arguments
+// and hands them to the writer, or returns the writer's error once it
+// failed. Doing this here keeps it off the writer, the slower of the two.
 func (w *voteWriter) send(chunk []pendingVote) error {
 	if w.failed.Load() {
 		return w.finish()
 	}
-	if len(chunk) > 0 {
-		w.chunks <- sortedByID(chunk)
+	if len(chunk) == 0 {
+		return nil
 	}
+	order := sortedByID(chunk)
+	batches := make([]batch, 0, (len(order)+voteBatch-1)/voteBatch)
+	for start := 0; start < len(order); start += voteBatch {
+		batches = append(batches, newBatch(order[start:min(start+voteBatch, len(order))]))
+	}
+	w.chunks <- batches
 	return nil
 }
 
@@ -97,11 +103,10 @@ func (w *voteWriter) finish() error {
 	return w.err
 }
 
-// writeChunk writes a chunk of votes sorted by id, a batch per statement,
-// and counts the outcomes.
-func (im *importer) writeChunk(order []*pendingVote, counts *FileReport) error {
-	for start := 0; start < len(order); start += voteBatch {
-		if err := im.writeBatch(order[start:min(start+voteBatch, len(order))], counts); err != nil {
+// writeChunk writes a chunk's batches and counts the outcomes.
+func (im *importer) writeChunk(batches []batch, counts *FileReport) error {
+	for _, b := range batches {
+		if err := im.writeBatch(b, counts); err != nil {
 			return err
 		}
 	}
@@ -111,50 +116,61 @@ func (im *importer) writeChunk(order []*pendingVote, counts *FileReport) error {
 // voteBatch is how many votes one INSERT statement writes.
 const voteBatch = 100
 
-// writeBatch inserts votes with one statement, skipping ids that exist (OR
-// IGNORE rather than ON CONFLICT: no row can abort the statement, so SQLite
-// keeps no statement journal, a copy of every page the batch touches). When
-// some were skipped, settle finds out why, vote by vote.
-func (im *importer) writeBatch(batch []*pendingVote, counts *FileReport) error {
-	packed := packable(batch)
-	stmt, err := im.batchInsert(len(batch), packed)
-	if err != nil {
-		return &recordError{Line: batch[0].line, Err: fmt.Errorf("write votes: %w", err)}
+// batch is votes that one INSERT statement writes, with its arguments.
+type batch struct {
+	votes  []*pendingVote
+	packed bool // see packable
+	args   []any
+}
+
+func newBatch(votes []*pendingVote) batch {
+	b := batch{votes: votes, packed: packable(votes), args: make([]any, 0, 12*len(votes))}
+	if b.packed {
+		v := votes[0]
+		b.args = append(b.args, nullable(v.left), v.created, v.timeMS, v.rationale, v.source)
 	}
-	args := make([]any, 0, 12*len(batch))
-	if packed {
-		v := batch[0]
-		args = append(args, nullable(v.left), v.created, v.timeMS, v.rationale, v.source)
-	}
-	for _, v := range batch {
-		if packed {
-			args = append(args, v.uid, v.annotator<<40|int64(v.question)<<8|int64(v.turn)<<3|int64(winnerCodes[v.winner]), v.modelA, v.modelB)
+	for _, v := range votes {
+		if b.packed {
+			b.args = append(b.args, v.uid, v.annotator<<40|int64(v.question)<<8|int64(v.turn)<<3|int64(winnerCodes[v.winner]), v.modelA, v.modelB)
 			continue
 		}
-		args = append(args, v.uid, v.annotator, v.question, v.modelA, v.modelB, v.turn, v.winner, nullable(v.left), v.created, v.timeMS, v.rationale, v.source)
+		b.args = append(b.args, v.uid, v.annotator, v.question, v.modelA, v.modelB, v.turn, v.winner, nullable(v.left), v.created, v.timeMS, v.rationale, v.source)
 	}
-	res, err := stmt.ExecContext(im.ctx, args...)
+	return b
+}
+
+// writeBatch inserts a batch's votes with one statement, skipping ids that
+// exist (OR IGNORE rather than ON CONFLICT: no row can abort the statement,
+// so SQLite keeps no statement journal, a copy of every page the batch
+// touches). When some were skipped, settle finds out why, vote by vote.
+func (im *importer) writeBatch(b batch, counts *FileReport) error {
+	votes := b.votes
+	stmt, err := im.batchInsert(len(votes), b.packed)
 	if err != nil {
-		return &recordError{Line: batch[0].line, Err: fmt.Errorf("write votes: %w", err)}
+		return &recordError{Line: votes[0].line, Err: fmt.Errorf("write votes: %w", err)}
+	}
+	res, err := stmt.ExecContext(im.ctx, b.args...)
+	if err != nil {
+		return &recordError{Line: votes[0].line, Err: fmt.Errorf("write votes: %w", err)}
 	}
 	n, _ := res.RowsAffected()
-	if int(n) == len(batch) {
-		counts.Added += len(batch)
+	if int(n) == len(votes) {
+		counts.Added += len(votes)
 		return nil
 	}
 	// New rows take the ids after the largest (no id is given), so the n
 	// rows this statement added are the n largest.
 	var before int64
 	if err := im.queryRow(`SELECT coalesce(max(id), 0) FROM votes`).Scan(&before); err != nil {
-		return &recordError{Line: batch[0].line, Err: fmt.Errorf("write votes: %w", err)}
+		return &recordError{Line: votes[0].line, Err: fmt.Errorf("write votes: %w", err)}
 	}
 	before -= n
-	stored, err := im.storedVotes(batch)
+	stored, err := im.storedVotes(votes)
 	if err != nil {
-		return &recordError{Line: batch[0].line, Err: fmt.Errorf("write votes: %w", err)}
+		return &recordError{Line: votes[0].line, Err: fmt.Errorf("write votes: %w", err)}
 	}
 	taken := map[int64]bool{}
-	for _, v := range batch {
+	for _, v := range votes {
 		res, err := im.settle(v, stored[v.uid], before, taken)
 		if err != nil {
 			return err
