@@ -555,15 +555,21 @@ func relSource(path string) string {
 
 // upsert inserts a keyed record, or leaves it when its hash is unchanged, or
 // replaces it (with --replace) or reports the conflict.
-func (im *importer) upsert(line int, what, existsQ string, existsArgs []any, hash string, insert, update func() error) (outcome, error) {
+func (im *importer) upsert(line int, what, existsQ string, existsArgs []any, hash string, insert func() (sql.Result, error), update func() error) (outcome, error) {
+	// Insert first (OR IGNORE): a new record, the usual case, costs one
+	// statement; the stored one is read only when the key exists.
+	res, err := insert()
+	if err != nil {
+		return 0, &recordError{Line: line, Err: fmt.Errorf("write %s: %w", what, err)}
+	}
+	if n, _ := res.RowsAffected(); n == 1 {
+		return added, nil
+	}
 	var old string
-	err := im.queryRow(existsQ, existsArgs...).Scan(&old)
+	err = im.queryRow(existsQ, existsArgs...).Scan(&old)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
-		if err := insert(); err != nil {
-			return 0, &recordError{Line: line, Err: fmt.Errorf("write %s: %w", what, err)}
-		}
-		return added, nil
+		return 0, &recordError{Line: line, Err: fmt.Errorf("write %s: refused by the database (a constraint of its table)", what)}
 	case err != nil:
 		return 0, &recordError{Line: line, Err: err}
 	case old == hash:
@@ -614,10 +620,9 @@ func (im *importer) putQuestion(line, id int, category string, turns, ref []stri
 	}
 	hash := contentHash(category, turns, ref)
 	res, err := im.upsert(line, fmt.Sprintf("question %d", id), `SELECT content_hash FROM questions WHERE question_id = ?`, []any{id}, hash,
-		func() error {
-			_, err := im.exec(`INSERT INTO questions(question_id, category, turns, reference, source, content_hash) VALUES (?, ?, ?, ?, ?, ?)`,
+		func() (sql.Result, error) {
+			return im.exec(`INSERT OR IGNORE INTO questions(question_id, category, turns, reference, source, content_hash) VALUES (?, ?, ?, ?, ?, ?)`,
 				id, category, string(turnsJSON), refJSON, source, hash)
-			return err
 		},
 		func() error {
 			_, err := im.exec(`UPDATE questions SET category = ?, turns = ?, reference = ?, source = ?, content_hash = ? WHERE question_id = ?`,
@@ -674,10 +679,9 @@ func (im *importer) putAnswer(line, qid int, model string, turns []string, answe
 	hash := contentHash(turns)
 	return im.upsert(line, fmt.Sprintf("answer of %s to question %d", model, qid),
 		`SELECT content_hash FROM answers WHERE question_id = ? AND model_id = ?`, []any{qid, mid}, hash,
-		func() error {
-			_, err := im.exec(`INSERT INTO answers(question_id, model_id, turns, answer_id, source, content_hash) VALUES (?, ?, ?, ?, ?, ?)`,
+		func() (sql.Result, error) {
+			return im.exec(`INSERT OR IGNORE INTO answers(question_id, model_id, turns, answer_id, source, content_hash) VALUES (?, ?, ?, ?, ?, ?)`,
 				qid, mid, string(turnsJSON), answerID, source, hash)
-			return err
 		},
 		func() error {
 			_, err := im.exec(`UPDATE answers SET turns = ?, answer_id = ?, source = ?, content_hash = ? WHERE question_id = ? AND model_id = ?`,
@@ -722,9 +726,8 @@ func (im *importer) reference(line int, raw []byte, model string) (outcome, erro
 	hash := contentHash(turns)
 	return im.upsert(line, fmt.Sprintf("reference answer of %s to question %d", model, qid),
 		`SELECT content_hash FROM reference_answers WHERE question_id = ? AND model = ?`, []any{qid, model}, hash,
-		func() error {
-			_, err := im.exec(`INSERT INTO reference_answers(question_id, model, turns, content_hash) VALUES (?, ?, ?, ?)`, qid, model, string(turnsJSON), hash)
-			return err
+		func() (sql.Result, error) {
+			return im.exec(`INSERT OR IGNORE INTO reference_answers(question_id, model, turns, content_hash) VALUES (?, ?, ?, ?)`, qid, model, string(turnsJSON), hash)
 		},
 		func() error {
 			_, err := im.exec(`UPDATE reference_answers SET turns = ?, content_hash = ? WHERE question_id = ? AND model = ?`, string(turnsJSON), hash, qid, model)
@@ -748,10 +751,9 @@ func (im *importer) prompt(line int, raw []byte) (outcome, error) {
 	p.Hash = PromptHash(p.SystemPrompt, p.PromptTemplate)
 	res, err := im.upsert(line, fmt.Sprintf("prompt %q", p.Name), `SELECT hash FROM prompts WHERE name = ?`, []any{p.Name},
 		p.Hash,
-		func() error {
-			_, err := im.exec(`INSERT INTO prompts(name, type, system_prompt, prompt_template, description, category, output_format, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		func() (sql.Result, error) {
+			return im.exec(`INSERT OR IGNORE INTO prompts(name, type, system_prompt, prompt_template, description, category, output_format, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
 				p.Name, p.Type, p.SystemPrompt, p.PromptTemplate, p.Description, p.Category, p.OutputFormat, p.Hash)
-			return err
 		},
 		func() error {
 			_, err := im.exec(`UPDATE prompts SET type = ?, system_prompt = ?, prompt_template = ?, description = ?, category = ?, output_format = ?, hash = ? WHERE name = ?`,
