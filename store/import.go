@@ -430,6 +430,7 @@ func (im *importer) file(f inputFile, fr *FileReport, progress func(int)) error 
 		return err
 	}
 	name := strings.TrimSuffix(filepath.Base(f.path), filepath.Ext(f.path))
+	source := relSource(f.path)
 	var votes *voteWriter
 	if f.kind == KindVotes || f.kind == KindJudgments {
 		im.claimed = im.claimed[:0]
@@ -444,7 +445,7 @@ func (im *importer) file(f inputFile, fr *FileReport, progress func(int)) error 
 		if err != nil {
 			return 0, err
 		}
-		return im.record(f.kind, line, raw, name, f.path)
+		return im.record(f.kind, line, raw, name, source)
 	}
 	if cr, ok := rr.(*csvReader); ok && f.kind == KindVotes {
 		if set, ok := csvVoteColumns(cr.header); ok {
@@ -459,7 +460,7 @@ func (im *importer) file(f inputFile, fr *FileReport, progress func(int)) error 
 						set[i](&r, v)
 					}
 				}
-				return im.putVote(line, &r, f.path)
+				return im.putVote(line, &r, source)
 			}
 		}
 	}
@@ -478,14 +479,7 @@ func (im *importer) file(f inputFile, fr *FileReport, progress func(int)) error 
 			im.pending = make([]pendingVote, 0, voteChunk)
 		}
 		fr.Records++
-		switch res {
-		case added:
-			fr.Added++
-		case unchanged:
-			fr.Unchanged++
-		case replaced:
-			fr.Replaced++
-		}
+		fr.count(res)
 		if fr.Records%10000 == 0 {
 			if err := im.ctx.Err(); err != nil {
 				return err
@@ -511,21 +505,22 @@ func (im *importer) file(f inputFile, fr *FileReport, progress func(int)) error 
 	return nil
 }
 
-// record applies one record of a file of the given kind.
-func (im *importer) record(kind Kind, line int, raw []byte, name, path string) (outcome, error) {
+// record applies one record of a file of the given kind, name (its base
+// name without extension) and source (see relSource).
+func (im *importer) record(kind Kind, line int, raw []byte, name, source string) (outcome, error) {
 	switch kind {
 	case KindQuestions:
-		return im.question(line, raw, path)
+		return im.question(line, raw, source)
 	case KindPrompts:
 		return im.prompt(line, raw)
 	case KindAnswers:
-		return im.answer(line, raw, name, path)
+		return im.answer(line, raw, name, source)
 	case KindReferences:
 		return im.reference(line, raw, name)
 	case KindJudgments:
-		return im.judgment(line, raw, path)
+		return im.judgment(line, raw, source)
 	case KindVotes:
-		return im.vote(line, raw, path)
+		return im.vote(line, raw, source)
 	}
 	return 0, fmt.Errorf("unknown kind %q", kind)
 }
@@ -539,6 +534,19 @@ const (
 	deferred // written with its chunk and counted then
 )
 
+// count adds an outcome to the report's counts (deferred ones are counted
+// when written).
+func (fr *FileReport) count(o outcome) {
+	switch o {
+	case added:
+		fr.Added++
+	case unchanged:
+		fr.Unchanged++
+	case replaced:
+		fr.Replaced++
+	}
+}
+
 func contentHash(parts ...any) string {
 	h := sha256.New()
 	for _, p := range parts {
@@ -549,6 +557,7 @@ func contentHash(parts ...any) string {
 	return hex.EncodeToString(h.Sum(nil))[:32]
 }
 
+// relSource names a file as records keep it: its folder and its name.
 func relSource(path string) string {
 	return filepath.Base(filepath.Dir(path)) + "/" + filepath.Base(path)
 }
@@ -590,7 +599,7 @@ type questionRec struct {
 	Reference  []string `json:"reference"`
 }
 
-func (im *importer) question(line int, raw []byte, path string) (outcome, error) {
+func (im *importer) question(line int, raw []byte, source string) (outcome, error) {
 	var r questionRec
 	if err := decodeRecord(line, raw, &r); err != nil {
 		return 0, err
@@ -603,7 +612,7 @@ func (im *importer) question(line int, raw []byte, path string) (outcome, error)
 	case len(r.Turns) == 0:
 		return 0, fieldErr(line, "turns", "missing or empty: a question needs at least one turn")
 	}
-	return im.putQuestion(line, *r.QuestionID, *r.Category, r.Turns, r.Reference, relSource(path))
+	return im.putQuestion(line, *r.QuestionID, *r.Category, r.Turns, r.Reference, source)
 }
 
 func (im *importer) putQuestion(line, id int, category string, turns, ref []string, source string) (outcome, error) {
@@ -650,7 +659,7 @@ func (im *importer) checkQuestion(line int, field string, id int) error {
 	return nil
 }
 
-func (im *importer) answer(line int, raw []byte, model, path string) (outcome, error) {
+func (im *importer) answer(line int, raw []byte, model, source string) (outcome, error) {
 	var r answerRec
 	if err := decodeRecord(line, raw, &r); err != nil {
 		return 0, err
@@ -661,7 +670,7 @@ func (im *importer) answer(line int, raw []byte, model, path string) (outcome, e
 	if len(r.Choices) == 0 {
 		return 0, fieldErr(line, "choices", "missing or empty")
 	}
-	return im.putAnswer(line, *r.QuestionID, model, r.Choices[0].Turns, r.AnswerID, relSource(path), "choices[0].turns")
+	return im.putAnswer(line, *r.QuestionID, model, r.Choices[0].Turns, r.AnswerID, source, "choices[0].turns")
 }
 
 func (im *importer) putAnswer(line, qid int, model string, turns []string, answerID, source, field string) (outcome, error) {
@@ -803,13 +812,13 @@ type judgmentRec struct {
 
 var gameWinners = map[string]bool{"model_1": true, "model_2": true, "tie": true, "error": true}
 
-func (im *importer) judgment(line int, raw []byte, path string) (outcome, error) {
+func (im *importer) judgment(line int, raw []byte, source string) (outcome, error) {
 	var r judgmentRec
 	if err := decodeRecord(line, raw, &r); err != nil {
 		return 0, err
 	}
 	if r.G1Winner == "" && r.G2Winner == "" && r.Winner != "" {
-		return im.vote(line, raw, path) // a combined-only verdict in the HF label shape
+		return im.vote(line, raw, source) // a combined-only verdict in the HF label shape
 	}
 	if r.QuestionID == nil {
 		return 0, fieldErr(line, "question_id", "missing")
@@ -845,7 +854,7 @@ func (im *importer) judgment(line int, raw []byte, path string) (outcome, error)
 	}
 	v := Verdict{Judge: judge, JudgeModel: judge, Prompt: prompt, PromptHash: im.prompts[prompt], QuestionID: *r.QuestionID,
 		Model1: m1, Model2: m2, Turn: turn, G1: &g1, G2: &g2, Combined: Combine(g1.Winner, g2.Winner)}
-	return im.putVerdict(line, v, relSource(path))
+	return im.putVerdict(line, v, source)
 }
 
 func swapWinner(w string) string {
@@ -1089,17 +1098,17 @@ var verdictWinners = map[string]string{
 	"model_a": "model_1", "model_b": "model_2", "tie": "tie", "tie (inconsistent)": "inconsistent", "error": "error",
 }
 
-func (im *importer) vote(line int, raw []byte, path string) (outcome, error) {
+func (im *importer) vote(line int, raw []byte, source string) (outcome, error) {
 	var r voteRec
 	if err := decodeRecord(line, raw, &r); err != nil {
 		return 0, err
 	}
-	return im.putVote(line, &r, path)
+	return im.putVote(line, &r, source)
 }
 
 // putVote checks a decoded vote record and queues it for writing (or, for an
 // LLM judge's record in a votes file, writes the verdict).
-func (im *importer) putVote(line int, r *voteRec, path string) (outcome, error) {
+func (im *importer) putVote(line int, r *voteRec, source string) (outcome, error) {
 	qid, err := r.QuestionID.get(line, "question_id", true)
 	if err != nil {
 		return 0, err
@@ -1135,7 +1144,6 @@ func (im *importer) putVote(line int, r *voteRec, path string) (outcome, error) 
 	if err := im.checkUnit(line, qid, r.ModelA, r.ModelB, turn, "model_a", "model_b"); err != nil {
 		return 0, err
 	}
-	source := relSource(path)
 	if isLLM {
 		w, ok := verdictWinners[r.Winner]
 		if !ok {

@@ -175,14 +175,7 @@ func (im *importer) writeBatch(b batch, counts *FileReport) error {
 		if err != nil {
 			return err
 		}
-		switch res {
-		case added:
-			counts.Added++
-		case unchanged:
-			counts.Unchanged++
-		case replaced:
-			counts.Replaced++
-		}
+		counts.count(res)
 	}
 	return nil
 }

@@ -646,23 +646,11 @@ func (s *Store) Progress(ctx context.Context, studyID int64, annotator string) (
 // NextItem returns the first turn in the annotator's queue without a current
 // vote (turn 1 of an item before its turn 2), or nil when all are done.
 func (s *Store) NextItem(ctx context.Context, studyID int64, annotator string) (*Next, error) {
-	q, err := s.Queue(ctx, studyID, annotator)
-	if err != nil {
+	next, err := s.NextTurns(ctx, studyID, annotator, 1)
+	if err != nil || len(next) == 0 {
 		return nil, err
 	}
-	done, ms, err := s.doneTurns(ctx, studyID, annotator, q)
-	if err != nil {
-		return nil, err
-	}
-	p := progressOf(q, done, ms)
-	for _, e := range q {
-		for _, t := range e.Turns {
-			if !done[[2]int{e.Pos, t}] {
-				return &Next{Entry: e, Turn: t, Progress: p}, nil
-			}
-		}
-	}
-	return nil, nil
+	return &next[0], nil
 }
 
 // canonicalWinner maps a screen verdict to the stored winner given the left model.

@@ -19,7 +19,10 @@ func (s *Store) NextTurns(ctx context.Context, studyID int64, annotator string, 
 	var out []Next
 	for _, e := range q {
 		for _, t := range e.Turns {
-			if len(out) < n && !done[[2]int{e.Pos, t}] {
+			if len(out) == n {
+				return out, nil
+			}
+			if !done[[2]int{e.Pos, t}] {
 				out = append(out, Next{Entry: e, Turn: t, Progress: p})
 			}
 		}
