@@ -63,13 +63,7 @@ func buildReport(ctx context.Context, s *store.Store, opts ReportOptions) (*audi
 		return nil, err
 	}
 	ao := audit.DefaultOptions()
-	ao.Humans, ao.Turn, ao.Seed = group, opts.Turn, opts.Seed
-	switch {
-	case opts.Bootstrap < 0:
-		ao.Bootstrap = 0
-	case opts.Bootstrap > 0:
-		ao.Bootstrap = opts.Bootstrap
-	}
+	ao.Humans, ao.Turn, ao.Bootstrap, ao.Seed = group, opts.Turn, opts.Bootstrap, opts.Seed
 	r := audit.Compute(in.votes, in.verdicts, ao)
 	r.Warnings = append(in.warnings, r.Warnings...)
 	return r, nil

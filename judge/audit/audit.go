@@ -140,12 +140,13 @@ func Combine(g1, g2 Label) Label {
 	return Inconsistent
 }
 
-// Options controls a report. DefaultOptions gives the documented defaults; zero
-// Confidence, MinSample and LengthMargin take them too.
+// Options controls a report. DefaultOptions gives the documented defaults; a
+// zero Bootstrap, Confidence, MinSample or LengthMargin takes them too, so zero
+// never means "none": a negative Bootstrap turns the intervals off.
 type Options struct {
 	Humans       string  // annotator group to keep ("" = all)
 	Turn         int     // 0 = all turns
-	Bootstrap    int     // resamples of questions; 0 = no intervals
+	Bootstrap    int     // resamples of questions, default 1,000; negative = no intervals
 	Seed         uint64  // bootstrap seed
 	Confidence   float64 // interval level, default 0.95
 	MinSample    int     // fewer observations than this earn a small-sample warning, default 30
@@ -169,8 +170,11 @@ func (o Options) withDefaults() Options {
 	if o.LengthMargin <= 0 {
 		o.LengthMargin = 30
 	}
-	if o.Bootstrap < 0 {
-		o.Bootstrap = 0
+	switch {
+	case o.Bootstrap == 0:
+		o.Bootstrap = 1000
+	case o.Bootstrap < 0:
+		o.Bootstrap = 0 // from here on, and in Report.Bootstrap, the count of resamples drawn
 	}
 	if o.Workers <= 0 {
 		o.Workers = min(2, runtime.GOMAXPROCS(0))

@@ -104,7 +104,7 @@ type Report struct {
 	Humans        string        `json:"humans"`
 	Judges        []string      `json:"judges"`
 	Turn          *int          `json:"turn"`
-	Bootstrap     int           `json:"bootstrap"`
+	Bootstrap     int           `json:"bootstrap"` // resamples drawn; 0 when intervals are off
 	Seed          uint64        `json:"seed"`
 	Confidence    float64       `json:"confidence"`
 	Totals        Totals        `json:"totals"`
