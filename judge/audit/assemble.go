@@ -354,10 +354,10 @@ func (e *engine) assembleLength(r *Report) {
 		lb := &LengthBias{Judge: name, Margin: e.opt.LengthMargin, Unknown: unknown}
 		mk := func(b int, ctx string) (*Share, *Share, *Estimate) {
 			o := e.lenc(j, b)
-			js := e.share(o+0, o+1, SectionLength, ctxf(ctx, "judge"))
-			hs := e.share(o+2, o+3, SectionLength, "")
+			js := e.share(o+lenJudgeLonger, o+lenJudgeN, SectionLength, ctxf(ctx, "judge"))
+			hs := e.share(o+lenHumansLonger, o+lenHumansN, SectionLength, "")
 			ex := e.estimate(e.stat(1, func(s, out []float64) {
-				out[0] = Ratio(s[o], s[o+1]) - Ratio(s[o+2], s[o+3])
+				out[0] = Ratio(s[o+lenJudgeLonger], s[o+lenJudgeN]) - Ratio(s[o+lenHumansLonger], s[o+lenHumansN])
 			}))
 			return js, hs, ex
 		}
@@ -374,12 +374,12 @@ func (e *engine) assembleLength(r *Report) {
 			o := e.reg(j)
 			reg.Intercept = Num(beta[0])
 			id := e.stat(2, func(s, out []float64) {
-				h := [3][3]float64{
-					{s[o+3], s[o+4], s[o+5]},
-					{s[o+4], s[o+6], s[o+7]},
-					{s[o+5], s[o+7], s[o+8]},
-				}
-				step, ok := solve3(h, [3]float64{s[o], s[o+1], s[o+2]})
+				g, h := o+regGrad, o+regHess
+				step, ok := solve3([3][3]float64{
+					{s[h+0], s[h+1], s[h+2]},
+					{s[h+1], s[h+3], s[h+4]},
+					{s[h+2], s[h+4], s[h+5]},
+				}, [3]float64{s[g], s[g+1], s[g+2]})
 				if !ok {
 					out[0], out[1] = math.NaN(), math.NaN()
 					return
@@ -437,9 +437,9 @@ func (e *engine) assembleModels(r *Report) {
 		r.Models.Sources = append(r.Models.Sources, ms)
 		return id
 	}
-	source("human", 0)
+	source("human", modHuman)
 	for j, name := range e.judges {
-		off := 3 + 9*j
+		off := modJudge(j)
 		source(name, off)
 		if len(e.votes) > 0 {
 			tau := e.stat(1, func(s, out []float64) {
@@ -457,8 +457,8 @@ func (e *engine) assembleModels(r *Report) {
 			w := make([]float64, m*m)
 			h := make([]float64, 2*m)
 			g := make([]float64, 2*m)
-			e.winStats(s, off+6, h, w)
-			e.winStats(s, off+3, g, w)
+			e.winStats(s, off+mjHumans, h, w)
+			e.winStats(s, off+mjShared, g, w)
 			for i := range m {
 				out[i] = g[i] - h[i]
 				out[m+i] = g[i]
@@ -472,8 +472,8 @@ func (e *engine) assembleModels(r *Report) {
 				for p, pr := range e.pairs {
 					if int(pr[0]) == i || int(pr[1]) == i {
 						o := e.mod(p) + off
-						x.JudgeN += e.count(o+3) + e.count(o+4) + e.count(o+5)
-						x.HumanN += e.count(o+6) + e.count(o+7) + e.count(o+8)
+						x.JudgeN += e.count(o+mjShared) + e.count(o+mjShared+1) + e.count(o+mjShared+2)
+						x.HumanN += e.count(o+mjHumans) + e.count(o+mjHumans+1) + e.count(o+mjHumans+2)
 					}
 				}
 			})
@@ -498,7 +498,7 @@ func (e *engine) assembleModels(r *Report) {
 			var jid int
 			if j >= 0 {
 				cc.Judge = e.judges[j]
-				jo := o + 3 + 9*j
+				jo := o + modJudge(j)
 				jid = e.stat(1, func(s, out []float64) { out[0] = Ratio(s[jo]+s[jo+2]/2, s[jo]+s[jo+1]+s[jo+2]) })
 				cc.JudgeWinRate = e.estimate(jid)
 				po := e.pos(j, e.psPair(p))
@@ -530,7 +530,7 @@ func (e *engine) assembleModels(r *Report) {
 					cc.Reasons = append(cc.Reasons, "human interval includes 0.5")
 				}
 				if j >= 0 {
-					jo := o + 3 + 9*j
+					jo := o + modJudge(j)
 					cc.JudgeVerdicts = e.count(jo) + e.count(jo+1) + e.count(jo+2)
 					jp := e.point[jid]
 					if cc.JudgeVerdicts > 0 && ((hp > 0.5 && jp < 0.5) || (hp < 0.5 && jp > 0.5) || (hp == 0.5) != (jp == 0.5)) {

@@ -83,13 +83,39 @@ type engine struct {
 	left  [][3]int
 }
 
-// Column offsets inside blocks.
+// The column layout. Every figure is a sum over questions of one column; the
+// columns come in blocks, one per scope, laid out by layout() in this order
+// (s = turn, all-turns, category or pair scope; ps = all, category or pair; j =
+// judge; p = pair of models in canonical order, A < B; b = length bucket, 0 =
+// all decisive units; a = annotator). "Pairs" of votes are two votes by
+// different annotators on one unit.
+//
+//	block       at          columns (offset: meaning)
+//	human-human hh(s)       hhWtA agreeing pairs / hhWtN pairs of votes;
+//	                        hhNtA, hhNtN the same among pairs with no tie;
+//	                        hhPA, hhPB votes for A, for B within those pairs (kappa's pooled marginals);
+//	                        hhOAA..hhOBT Krippendorff coincidences o[A][A], o[B][B], o[T][T], o[A][B], o[A][T], o[B][T]
+//	judge-human jh(j, s)    jhWtA votes agreeing with the judge / jhWtN votes; jhNtA, jhNtN without ties;
+//	                        jhJA, jhJB judge verdicts A, B and jhHA, jhHB human votes A, B, one per vote (kappa's marginals);
+//	                        jhPlS plurality score (1/k when the judge is one of k top classes) / jhPlN units with votes
+//	position    pos(j, ps)  units judged in both orders: posUnits, and of them posCons, posFirst, posSecond, posErr
+//	                        (ClassifyGames); units with a combined verdict only: posCoUnits, posCoIncons, posCoErr
+//	models      mod(p)      modHuman+0..2 human votes for A, B, tie; then per judge, at modJudge(j):
+//	                        mjAll+0..2 the judge's verdicts A, B, tie on every unit it judged,
+//	                        mjShared+0..2 the same on units that have votes, mjHumans+0..2 those units' votes
+//	length      lenc(j, b)  lenJudgeLonger judge verdicts for the longer answer / lenJudgeN decisive units;
+//	                        lenHumansLonger non-tie votes for the longer answer / lenHumansN non-tie votes
+//	regression  reg(j)      regGrad+0..2 the logistic score (gradient) at the full-data fit,
+//	                        regHess+0..5 its information matrix, upper triangle row by row (00, 01, 02, 11, 12, 22)
+//	annotators  ann(a)      annWtA agreeing pairs / annWtN pairs the annotator is in; annNtA, annNtN without ties
 const (
 	hhWtA, hhWtN, hhNtA, hhNtN, hhPA, hhPB, hhOAA, hhOBB, hhOTT, hhOAB, hhOAT, hhOBT, hhCols   = 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12
 	jhWtA, jhWtN, jhNtA, jhNtN, jhJA, jhJB, jhHA, jhHB, jhPlS, jhPlN, jhCols                   = 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10
 	posUnits, posCons, posFirst, posSecond, posErr, posCoUnits, posCoIncons, posCoErr, posCols = 0, 1, 2, 3, 4, 5, 6, 7, 8
 	annWtA, annWtN, annNtA, annNtN, annCols                                                    = 0, 1, 2, 3, 4
-	regCols                                                                                    = 9
+	modHuman, modJudgeStart, mjAll, mjShared, mjHumans, mjCols                                 = 0, 3, 0, 3, 6, 9
+	lenJudgeLonger, lenJudgeN, lenHumansLonger, lenHumansN, lenCols                            = 0, 1, 2, 3, 4
+	regGrad, regHess, regCols                                                                  = 0, 3, 9
 )
 
 // lengthBuckets are the upper edges of the log(len_longer/len_shorter) buckets.
@@ -406,8 +432,8 @@ func (e *engine) layout() {
 	e.nScope = T + 1 + C + P
 	e.nPosScope = 1 + C + P
 	e.nb = len(lengthBuckets)
-	e.modStride = 3 + 9*J
-	e.lenStride = (1+e.nb)*4 + regCols
+	e.modStride = modJudgeStart + mjCols*J
+	e.lenStride = (1+e.nb)*lenCols + regCols
 	take := func(n int) int { o := e.ncol; e.ncol += n; return o }
 	e.hhOff = take(e.nScope * hhCols)
 	e.jhOff = take(J * e.nScope * jhCols)
@@ -422,9 +448,12 @@ func (e *engine) jh(j, s int) int { return e.jhOff + (j*e.nScope+s)*jhCols }
 func (e *engine) pos(j, s int) int {
 	return e.posOff + (j*e.nPosScope+s)*posCols
 }
-func (e *engine) mod(p int) int             { return e.modOff + p*e.modStride }
-func (e *engine) lenc(j, b int) int         { return e.lenOff + j*e.lenStride + b*4 }
-func (e *engine) reg(j int) int             { return e.lenOff + j*e.lenStride + (1+e.nb)*4 }
+func (e *engine) mod(p int) int     { return e.modOff + p*e.modStride }
+func (e *engine) lenc(j, b int) int { return e.lenOff + j*e.lenStride + b*lenCols }
+func (e *engine) reg(j int) int     { return e.lenOff + j*e.lenStride + (1+e.nb)*lenCols }
+
+// modJudge is the offset of judge j's columns inside a models block.
+func modJudge(j int) int                    { return modJudgeStart + mjCols*j }
 func (e *engine) ann(a int) int             { return e.annOff + a*annCols }
 func (e *engine) sAll() int                 { return len(e.turns) }
 func (e *engine) sCat(c int) int            { return len(e.turns) + 1 + c }
@@ -585,9 +614,9 @@ func (e *engine) contributions() {
 			pc, plCode := plurality(vs)
 			var hA, hB, hT float64 = pc[0], pc[1], pc[2]
 			mo := e.mod(int(u.pair))
-			add(mo+0, hA)
-			add(mo+1, hB)
-			add(mo+2, hT)
+			add(mo+modHuman+0, hA)
+			add(mo+modHuman+1, hB)
+			add(mo+modHuman+2, hT)
 			for j := range J {
 				jv := e.jv[ui*J+j]
 				if jv.cls == clsNo {
@@ -654,13 +683,13 @@ func (e *engine) contributions() {
 					}
 				}
 				// Models.
-				jo := mo + 3 + 9*j
-				add(jo+int(jv.cls), 1)
+				jo := mo + modJudge(j)
+				add(jo+mjAll+int(jv.cls), 1)
 				if len(vs) > 0 {
-					add(jo+3+int(jv.cls), 1)
-					add(jo+6, hA)
-					add(jo+7, hB)
-					add(jo+8, hT)
+					add(jo+mjShared+int(jv.cls), 1)
+					add(jo+mjHumans+0, hA)
+					add(jo+mjHumans+1, hB)
+					add(jo+mjHumans+2, hT)
 				}
 				// Length.
 				if !e.lengthsKnown(u) || jv.cls == clsT || len(vs) == 0 {
@@ -685,10 +714,10 @@ func (e *engine) contributions() {
 							b++
 						}
 						for _, o := range [2]int{e.lenc(j, 0), e.lenc(j, 1+b)} {
-							add(o+0, b2f(jv.cls == longer))
-							add(o+1, 1)
-							add(o+2, hl)
-							add(o+3, hn)
+							add(o+lenJudgeLonger, b2f(jv.cls == longer))
+							add(o+lenJudgeN, 1)
+							add(o+lenHumansLonger, hl)
+							add(o+lenHumansN, hn)
 						}
 					}
 				}
@@ -698,15 +727,15 @@ func (e *engine) contributions() {
 					r := b2f(jv.cls == clsA) - p
 					w := p * (1 - p)
 					o := e.reg(j)
-					add(o+0, r*x[0])
-					add(o+1, r*x[1])
-					add(o+2, r*x[2])
-					add(o+3, w*x[0]*x[0])
-					add(o+4, w*x[0]*x[1])
-					add(o+5, w*x[0]*x[2])
-					add(o+6, w*x[1]*x[1])
-					add(o+7, w*x[1]*x[2])
-					add(o+8, w*x[2]*x[2])
+					add(o+regGrad+0, r*x[0])
+					add(o+regGrad+1, r*x[1])
+					add(o+regGrad+2, r*x[2])
+					add(o+regHess+0, w*x[0]*x[0])
+					add(o+regHess+1, w*x[0]*x[1])
+					add(o+regHess+2, w*x[0]*x[2])
+					add(o+regHess+3, w*x[1]*x[1])
+					add(o+regHess+4, w*x[1]*x[2])
+					add(o+regHess+5, w*x[2]*x[2])
 				}
 			}
 		}
