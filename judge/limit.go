@@ -2,57 +2,42 @@ package judge
 
 import (
 	"context"
+	"math"
 	"sync"
 	"time"
+
+	"golang.org/x/time/rate"
 )
 
-// limiter is a token bucket: it refills at rate tokens per second up to
-// burst, and Wait(n) takes n tokens, waiting until they are there. Waiters are
-// served in arrival order (each reserves its tokens, possibly going into
-// debt, then sleeps until the debt is paid), so large requests are not starved.
-// A nil *limiter never waits.
+// limiter spaces requests (or tokens) to a rate per minute with a burst, as a
+// golang.org/x/time/rate token bucket: Wait(n) reserves n tokens, possibly going
+// into debt, and sleeps until the debt is paid, so waiters are served in arrival
+// order and large requests are not starved. A nil *limiter never waits.
 type limiter struct {
-	mu     sync.Mutex
-	rate   float64 // tokens per second
-	burst  float64
-	tokens float64
-	last   time.Time
-	now    func() time.Time
+	r *rate.Limiter
 }
 
 func newLimiter(perMinute, burst float64) *limiter {
 	if perMinute <= 0 {
 		return nil
 	}
-	return &limiter{rate: perMinute / 60, burst: burst, tokens: burst, now: time.Now}
+	return &limiter{r: rate.NewLimiter(rate.Limit(perMinute/60), max(1, int(math.Round(burst))))}
 }
 
-// Wait blocks until n tokens are available or ctx ends. A request larger than
-// the burst waits for a full bucket and then takes it all.
+// Wait blocks until n tokens (rounded up) are available or ctx ends. A request
+// larger than the burst waits for a full bucket and then takes it all.
 func (l *limiter) Wait(ctx context.Context, n float64) error {
 	if l == nil {
 		return nil
 	}
-	l.mu.Lock()
-	now := l.now()
-	if !l.last.IsZero() {
-		l.tokens += now.Sub(l.last).Seconds() * l.rate
-		if l.tokens > l.burst {
-			l.tokens = l.burst
-		}
+	k := min(int(math.Ceil(n)), l.r.Burst())
+	if err := ctx.Err(); err != nil {
+		return err
 	}
-	l.last = now
-	if n > l.burst {
-		n = l.burst
-	}
-	l.tokens -= n
-	var wait time.Duration
-	if l.tokens < 0 {
-		wait = time.Duration(-l.tokens / l.rate * float64(time.Second))
-	}
-	l.mu.Unlock()
+	res := l.r.ReserveN(time.Now(), k)
+	wait := res.Delay()
 	if wait == 0 {
-		return ctx.Err()
+		return nil
 	}
 	t := time.NewTimer(wait)
 	defer t.Stop()
@@ -60,9 +45,7 @@ func (l *limiter) Wait(ctx context.Context, n float64) error {
 	case <-t.C:
 		return nil
 	case <-ctx.Done():
-		l.mu.Lock()
-		l.tokens += n // give back what was never used
-		l.mu.Unlock()
+		res.Cancel() // give back what was never used
 		return ctx.Err()
 	}
 }
