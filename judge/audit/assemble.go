@@ -375,11 +375,11 @@ func (e *engine) assembleLength(r *Report) {
 			reg.Intercept = Num(beta[0])
 			id := e.stat(2, func(s, out []float64) {
 				g, h := o+regGrad, o+regHess
-				step, ok := solve3([3][3]float64{
-					{s[h+0], s[h+1], s[h+2]},
-					{s[h+1], s[h+3], s[h+4]},
-					{s[h+2], s[h+4], s[h+5]},
-				}, [3]float64{s[g], s[g+1], s[g+2]})
+				step, ok := solveSym([]float64{
+					s[h+0], s[h+1], s[h+2],
+					0, s[h+3], s[h+4],
+					0, 0, s[h+5],
+				}, s[g:g+3])
 				if !ok {
 					out[0], out[1] = math.NaN(), math.NaN()
 					return

@@ -6,6 +6,8 @@ import (
 	"math/rand/v2"
 	"slices"
 	"sync"
+
+	"gonum.org/v1/gonum/mat"
 )
 
 // The engine canonicalises votes and verdicts into units, then turns every
@@ -501,9 +503,9 @@ func (e *engine) fitRegressions() {
 			continue
 		}
 		e.sd[j] = sd
-		x := make([][3]float64, len(dl))
+		x := mat.NewDense(len(dl), 3, nil)
 		for i := range dl {
-			x[i] = [3]float64{1, math.Tanh(dl[i] / sd), pl[i]}
+			x.SetRow(i, []float64{1, math.Tanh(dl[i] / sd), pl[i]})
 		}
 		e.beta[j] = logistic(x, y)
 	}

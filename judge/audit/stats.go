@@ -3,6 +3,9 @@ package audit
 import (
 	"math"
 	"slices"
+
+	"gonum.org/v1/gonum/floats"
+	"gonum.org/v1/gonum/mat"
 )
 
 // Ratio returns k/n, or NaN when n = 0.
@@ -359,95 +362,94 @@ func median(xs []float64) float64 {
 	return percentile(xs, 0.5)
 }
 
-// logistic fits a logistic regression y ~ x (x rows include the intercept) by
-// Newton's method and returns the coefficients, or nil when the fit fails.
-func logistic(x [][3]float64, y []bool) []float64 {
-	var beta [3]float64
+// logistic fits the logistic regression P(y_r) = sigmoid(x_r · beta) to the rows
+// of x (which include the intercept column) by Newton's method on the
+// log-likelihood, each step solving
+//
+//	(X' W X) d = X' (y - p),  p_r = sigmoid(x_r · beta),  W = diag(p_r (1 - p_r)),
+//
+// with solveSym. It returns the coefficients, or nil when a step fails or a
+// slope passes 50 in magnitude (separation: the likelihood has no finite
+// maximum). A general minimiser (gonum optimize) is not used on purpose: its
+// gradient-based stopping rule would stop on a separated fit at a large but
+// finite slope instead of reporting that none exists.
+func logistic(x *mat.Dense, y []bool) []float64 {
+	n, k := x.Dims()
+	beta := make([]float64, k)
+	g := make([]float64, k)
+	h := make([]float64, k*k)
 	for iter := 0; iter < 100; iter++ {
-		var g [3]float64
-		var h [3][3]float64
-		for r, xr := range x {
-			p := sigmoid(beta[0]*xr[0] + beta[1]*xr[1] + beta[2]*xr[2])
-			yv := 0.0
+		clear(g)
+		clear(h)
+		for r := range n {
+			xr := x.RawRowView(r)
+			p := sigmoid(floats.Dot(beta, xr))
+			res := -p
 			if y[r] {
-				yv = 1
+				res = 1 - p
 			}
-			for i := range 3 {
-				g[i] += (yv - p) * xr[i]
-				for j := range 3 {
-					h[i][j] += p * (1 - p) * xr[i] * xr[j]
+			w := p * (1 - p)
+			for i, xi := range xr {
+				g[i] += res * xi
+				for j := i; j < k; j++ {
+					h[i*k+j] += w * xi * xr[j]
 				}
 			}
 		}
-		step, ok := solve3(h, g)
+		step, ok := solveSym(h, g)
 		if !ok {
 			return nil
 		}
-		var d float64
-		for i := range 3 {
-			beta[i] += step[i]
-			d = max(d, math.Abs(step[i]))
-		}
-		if math.IsNaN(d) || math.Abs(beta[1]) > 50 || math.Abs(beta[2]) > 50 {
+		floats.Add(beta, step)
+		d := floats.Norm(step, math.Inf(1))
+		if math.IsNaN(d) || slices.ContainsFunc(beta[1:], func(b float64) bool { return math.Abs(b) > 50 }) {
 			return nil // separation: no finite maximum
 		}
 		if d < 1e-10 {
-			return beta[:]
+			return beta
 		}
 	}
-	return beta[:]
+	return beta
 }
 
 func sigmoid(t float64) float64 { return 1 / (1 + math.Exp(-t)) }
 
-// solve3 solves h x = g for a symmetric 3×3 h, dropping columns that are all
-// zero (an unused regressor), by Gaussian elimination with partial pivoting.
-func solve3(h [3][3]float64, g [3]float64) ([3]float64, bool) {
-	var x [3]float64
-	used := [3]bool{}
-	idx := make([]int, 0, 3)
-	for i := range 3 {
-		if h[i][i] > 1e-12 {
-			used[i] = true
+// solveSym solves h x = g for a symmetric positive definite k×k matrix h,
+// given by its upper triangle in row-major order (len(g) = k), by a Cholesky
+// factorisation (gonum mat). Regressors whose diagonal entry is zero (a column
+// of zeros: unused) are left out and get x_i = 0. It reports false when no
+// regressor is used or the rest of h is not positive definite.
+func solveSym(h, g []float64) ([]float64, bool) {
+	k := len(g)
+	idx := make([]int, 0, k)
+	for i := range k {
+		if h[i*k+i] > 1e-12 {
 			idx = append(idx, i)
 		}
 	}
 	if len(idx) == 0 {
-		return x, false
+		return nil, false
 	}
 	n := len(idx)
-	a := make([][]float64, n)
+	a := mat.NewSymDense(n, nil)
+	b := mat.NewVecDense(n, nil)
 	for r, i := range idx {
-		a[r] = make([]float64, n+1)
-		for c, j := range idx {
-			a[r][c] = h[i][j]
+		for c := r; c < n; c++ {
+			a.SetSym(r, c, h[i*k+idx[c]])
 		}
-		a[r][n] = g[i]
+		b.SetVec(r, g[i])
 	}
-	for c := range n {
-		p := c
-		for r := c + 1; r < n; r++ {
-			if math.Abs(a[r][c]) > math.Abs(a[p][c]) {
-				p = r
-			}
-		}
-		if math.Abs(a[p][c]) < 1e-12 {
-			return x, false
-		}
-		a[c], a[p] = a[p], a[c]
-		for r := range n {
-			if r == c {
-				continue
-			}
-			f := a[r][c] / a[c][c]
-			for k := c; k <= n; k++ {
-				a[r][k] -= f * a[c][k]
-			}
-		}
+	var chol mat.Cholesky
+	if !chol.Factorize(a) {
+		return nil, false
 	}
+	var sol mat.VecDense
+	if err := chol.SolveVecTo(&sol, b); err != nil {
+		return nil, false
+	}
+	x := make([]float64, k)
 	for r, i := range idx {
-		x[i] = a[r][n] / a[r][r]
+		x[i] = sol.AtVec(r)
 	}
-	_ = used
 	return x, true
 }
