@@ -50,7 +50,8 @@ type JudgeCount struct {
 // Info counts what the database holds. Models counts models with answers;
 // human votes and annotators count current votes only.
 func (s *Store) Info(ctx context.Context) (*Info, error) {
-	in := &Info{DBPath: s.path, JudgeVerdicts: map[string]int{}, SchemaVersion: SchemaVersion()}
+	in := &Info{DBPath: s.path, JudgeVerdicts: map[string]int{}, SchemaVersion: SchemaVersion(),
+		Categories: []NamedCount{}, ModelList: []NamedCount{}, Groups: []GroupCount{}, Judges: []JudgeCount{}}
 	var err error
 	if in.CreatedBy, in.WrittenBy, err = s.AppVersions(ctx); err != nil {
 		return nil, fmt.Errorf("info: %w", err)
