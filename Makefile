@@ -3,12 +3,12 @@ GO_TAGS_APP := desktop,production,webkit2_41
 GO_TAGS_DEV := dev,webkit2_41
 GO_PACKAGES = $(shell go list ./... | grep -v /node_modules/)
 
-.PHONY: run test deps build build-dev frontend test-go test-frontend test-e2e bench vet clean
+.PHONY: run test deps build build-dev frontend test-go test-frontend test-e2e bench vet tidy-check clean
 
 run: deps build
 	./build/run.sh $(ARGS)
 
-test: deps vet test-go test-frontend test-e2e
+test: deps tidy-check vet test-go test-frontend test-e2e
 
 deps:
 	./build/deps.sh all
@@ -21,6 +21,10 @@ build: frontend
 
 build-dev: frontend
 	go build -tags $(GO_TAGS_DEV) -o build/bin/concord-dev .
+
+# go.mod and go.sum must be what `go mod tidy` makes of them.
+tidy-check:
+	@go mod tidy -diff || { echo "go.mod/go.sum are not tidy: run go mod tidy" >&2; exit 1; }
 
 vet:
 	go vet $(GO_PACKAGES)

@@ -4,10 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
-	"strings"
 	"sync"
-	"text/tabwriter"
 
 	"concord/store"
 )
@@ -234,78 +231,4 @@ func (a *App) Undo(studyID int64) (*AnnotateItem, error) {
 		return nil, err
 	}
 	return nextItem(a.ctx, a.store, studyID, who)
-}
-
-func init() {
-	register(Command{Name: "study", Summary: "create and list annotation studies", Run: runStudy})
-}
-
-func runStudy(ctx context.Context, env *Env, args []string) error {
-	usage := "create --name NAME (--models a,b,c | --pairs a:b,c:d) [--categories x,y] [--turns 1,2] [--sample N --seed S] [--show-reference] [--instructions TEXT]\n       concord study list"
-	if len(args) == 0 {
-		fmt.Fprintln(env.Stderr, "Usage: concord study", usage)
-		return fmt.Errorf("%w: study needs create or list", ErrUsage)
-	}
-	switch args[0] {
-	case "create":
-		fs := newFlags(env, "study create", "[flags]")
-		name := fs.String("name", "", "the study's name (unique)")
-		models := fs.String("models", "", "compare every pair of these models (comma-separated)")
-		pairs := fs.String("pairs", "", "explicit pairs a:b,c:d (instead of --models)")
-		cats := fs.String("categories", "", "only these categories (default: all)")
-		turns := fs.String("turns", "1,2", "turns to vote")
-		sample := fs.Int("sample", 0, "draw this many items, stratified by category (0: all)")
-		seed := fs.Int64("seed", 1, "seed for sampling and every annotator's order")
-		ref := fs.Bool("show-reference", false, "show reference answers for math, reasoning and coding")
-		instr := fs.String("instructions", "", "instructions shown to annotators")
-		if _, err := parseFlags(fs, args[1:]); err != nil {
-			return err
-		}
-		spec := store.StudySpec{Name: *name, Instructions: *instr, Models: splitList(*models), Categories: splitList(*cats),
-			Sample: *sample, Seed: *seed, ShowReference: *ref}
-		for _, p := range splitList(*pairs) {
-			x, y, ok := strings.Cut(p, ":")
-			if !ok {
-				return fmt.Errorf("%w: --pairs %q: write a pair as a:b", ErrUsage, p)
-			}
-			spec.Pairs = append(spec.Pairs, [2]string{x, y})
-		}
-		for _, t := range splitList(*turns) {
-			n, err := strconv.Atoi(t)
-			if err != nil {
-				return fmt.Errorf("%w: --turns %q: %v", ErrUsage, *turns, err)
-			}
-			spec.Turns = append(spec.Turns, n)
-		}
-		s, err := env.OpenStore()
-		if err != nil {
-			return err
-		}
-		defer s.Close()
-		st, err := s.CreateStudy(ctx, spec)
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(env.Stdout, "study %d %q: %d items, %d turns to vote\n", st.ID, st.Name, st.Items, st.Units)
-		return nil
-	case "list":
-		s, err := env.OpenStore()
-		if err != nil {
-			return err
-		}
-		defer s.Close()
-		sts, err := s.Studies(ctx)
-		if err != nil {
-			return err
-		}
-		tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "ID\tNAME\tITEMS\tTURNS\tVOTES\tCREATED")
-		for _, st := range sts {
-			var votes int
-			_ = s.Read().QueryRowContext(ctx, `SELECT count(*) FROM votes WHERE study_id = ? AND withdrawn_at IS NULL`, st.ID).Scan(&votes)
-			fmt.Fprintf(tw, "%d\t%s\t%d\t%d\t%d\t%s\n", st.ID, st.Name, st.Items, st.Units, votes, st.CreatedAt.Format("2006-01-02 15:04"))
-		}
-		return tw.Flush()
-	}
-	return fmt.Errorf("%w: unknown study command %q (want create or list)", ErrUsage, args[0])
 }

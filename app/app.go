@@ -30,6 +30,8 @@ type App struct {
 	emit func(name string, data any)
 	// dialogs opens native file pickers; tests replace it.
 	dialogs dialogs
+	// judge is the window's judge run.
+	judge judgeRuns
 }
 
 type dialogs interface {
@@ -77,15 +79,10 @@ func (a *App) shutdown(ctx context.Context) {
 	a.stopBackground()
 }
 
-// stopBackground is extended by features that run work in the background.
+// stopBackground stops work running in the background (a judge run).
 func (a *App) stopBackground() {
-	for _, f := range shutdownHooks {
-		f(a)
-	}
+	_ = a.JudgeCancel()
 }
-
-// shutdownHooks run when the window closes (e.g. to cancel a judge run).
-var shutdownHooks []func(*App)
 
 // Info reports what the database holds.
 func (a *App) Info() (*store.Info, error) {

@@ -2,103 +2,93 @@ package app
 
 import (
 	"context"
-	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 
-	"concord/store"
+	"github.com/spf13/cobra"
 )
 
-func init() {
-	register(Command{Name: "export", Summary: "export votes, verdicts or everything in the published formats", Run: runExport})
-}
-
-func runExport(ctx context.Context, env *Env, args []string) error {
-	usage := "votes [--format jsonl|json|csv] [--humans GROUP] [--out FILE]\n       concord export verdicts [--format pair|hf] [--judge NAME] [--out FILE]\n       concord export bundle --out DIR"
-	if len(args) == 0 {
-		fmt.Fprintln(env.Stderr, "Usage: concord export", usage)
-		return fmt.Errorf("%w: export needs what to export: votes, verdicts or bundle", ErrUsage)
+func (c *cli) exportCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:     "export",
+		Short:   "Export votes, verdicts or everything in the published formats",
+		GroupID: "data",
+		RunE: c.run(func(ctx context.Context, cmd *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return usagef("export needs what to export: votes, verdicts or bundle")
+			}
+			return usagef("unknown export %q (want votes, verdicts or bundle)", args[0])
+		}),
 	}
-	what := args[0]
-	fs := newFlags(env, "export "+what, "[flags]")
-	out := fs.String("out", "", "write to this file (default: standard output); for bundle, a folder")
-	format := fs.String("format", "", "votes: jsonl (Hugging Face shape with conversations; default), json (the same as one array, for compute_agreement.py) or csv (labels only)\nverdicts: pair (FastChat's model_judgment format, both orders; default) or hf (combined verdicts as the Hugging Face gpt4_pair JSON array, for compute_agreement.py)")
-	group := fs.String("humans", "", "votes: only this annotator group (e.g. expert)")
-	judge := fs.String("judge", "", "verdicts: only this judge")
-	if _, err := parseFlags(fs, args[1:]); err != nil {
-		return err
-	}
-	if _, err := os.Stat(env.DBPath); err != nil {
-		return fmt.Errorf("export: no database at %s", env.DBPath)
-	}
-	s, err := env.OpenStore()
-	if err != nil {
-		return err
-	}
-	defer s.Close()
-	switch what {
-	case "bundle":
-		if *out == "" {
-			return fmt.Errorf("%w: export bundle needs --out DIR", ErrUsage)
-		}
-		return s.ExportBundle(ctx, *out)
-	case "votes":
-		f := *format
-		if f == "" {
-			f = "jsonl"
-		}
-		return writeOut(env, *out, func(w io.Writer) error { return s.ExportVotes(ctx, w, f, *group) })
-	case "verdicts":
-		if *judge != "" {
-			if err := knownJudge(ctx, s, *judge); err != nil {
+	var out, format, group, judgeName string
+	votes := &cobra.Command{
+		Use:   "votes [--format jsonl|json|csv] [--humans GROUP] [--out FILE]",
+		Short: "Export the current human votes",
+		Args:  noArgs,
+		RunE: c.run(func(ctx context.Context, cmd *cobra.Command, args []string) error {
+			if format == "" {
+				format = "jsonl"
+			}
+			s, err := c.openExisting("export")
+			if err != nil {
 				return err
 			}
-		}
-		switch *format {
-		case "", "pair":
-			return writeOut(env, *out, func(w io.Writer) error { return s.ExportVerdicts(ctx, w, *judge) })
-		case "hf":
-			return writeOut(env, *out, func(w io.Writer) error { return s.ExportVerdictsHF(ctx, w, *judge) })
-		}
-		return fmt.Errorf("%w: unknown verdicts format %q (want pair or hf)", ErrUsage, *format)
+			defer s.Close()
+			return writeOut(c.env.Stdout, out, func(w io.Writer) error { return s.ExportVotes(ctx, w, format, group) })
+		}),
 	}
-	return fmt.Errorf("%w: unknown export %q (want votes, verdicts or bundle)", ErrUsage, what)
-}
+	votes.Flags().StringVar(&format, "format", "", "jsonl (Hugging Face shape with conversations; default), json (the same as one array, for compute_agreement.py) or csv (labels only)")
+	votes.Flags().StringVar(&group, "humans", "", "only this annotator group (e.g. expert)")
+	votes.Flags().StringVar(&out, "out", "", "write to this file, complete or not at all (default: standard output)")
+	_ = votes.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"jsonl", "json", "csv"}, cobra.ShellCompDirectiveNoFileComp))
 
-func knownJudge(ctx context.Context, s *store.Store, name string) error {
-	judges, err := s.Judges(ctx)
-	if err != nil {
-		return err
+	verdicts := &cobra.Command{
+		Use:   "verdicts [--format pair|hf] [--judge NAME] [--out FILE]",
+		Short: "Export judge verdicts",
+		Args:  noArgs,
+		RunE: c.run(func(ctx context.Context, cmd *cobra.Command, args []string) error {
+			if format != "" && format != "pair" && format != "hf" {
+				return usagef("unknown verdicts format %q (want pair or hf)", format)
+			}
+			s, err := c.openExisting("export")
+			if err != nil {
+				return err
+			}
+			defer s.Close()
+			if judgeName != "" {
+				if _, err := resolveJudge(ctx, s, judgeName); err != nil {
+					return err
+				}
+			}
+			if format == "hf" {
+				return writeOut(c.env.Stdout, out, func(w io.Writer) error { return s.ExportVerdictsHF(ctx, w, judgeName) })
+			}
+			return writeOut(c.env.Stdout, out, func(w io.Writer) error { return s.ExportVerdicts(ctx, w, judgeName) })
+		}),
 	}
-	for _, j := range judges {
-		if j == name {
-			return nil
-		}
-	}
-	return fmt.Errorf("unknown judge %q (the database has: %v)", name, judges)
-}
+	verdicts.Flags().StringVar(&format, "format", "", "pair (FastChat's model_judgment format, both orders; default) or hf (combined verdicts as the Hugging Face gpt4_pair JSON array, for compute_agreement.py)")
+	verdicts.Flags().StringVar(&judgeName, "judge", "", "only this judge")
+	verdicts.Flags().StringVar(&out, "out", "", "write to this file, complete or not at all (default: standard output)")
+	_ = verdicts.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"pair", "hf"}, cobra.ShellCompDirectiveNoFileComp))
+	_ = verdicts.RegisterFlagCompletionFunc("judge", c.completeJudges)
 
-// writeOut writes to standard output, or to a file that appears only when
-// complete (written beside it, then renamed).
-func writeOut(env *Env, path string, fill func(io.Writer) error) error {
-	if path == "" || path == "-" {
-		return fill(env.Stdout)
+	bundle := &cobra.Command{
+		Use:   "bundle --out DIR",
+		Short: "Export everything in FastChat's layout (re-importable)",
+		Args:  noArgs,
+		RunE: c.run(func(ctx context.Context, cmd *cobra.Command, args []string) error {
+			if out == "" {
+				return usagef("export bundle needs --out DIR")
+			}
+			s, err := c.openExisting("export")
+			if err != nil {
+				return err
+			}
+			defer s.Close()
+			return s.ExportBundle(ctx, out)
+		}),
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
-	if err != nil {
-		return fmt.Errorf("export: %w", err)
-	}
-	defer os.Remove(tmp.Name())
-	if err := fill(tmp); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("export %s: %w", path, err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("export %s: %w", path, err)
-	}
-	return nil
+	bundle.Flags().StringVar(&out, "out", "", "the folder to write")
+	_ = bundle.MarkFlagDirname("out")
+	cmd.AddCommand(votes, verdicts, bundle)
+	return cmd
 }

@@ -3,18 +3,12 @@ package app
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
-	"io"
-	"io/fs"
 	"os"
-	"path/filepath"
-	"slices"
-	"strconv"
-	"strings"
 	"sync"
 	"time"
 
+	"concord/app/settings"
 	"concord/judge"
 	"concord/store"
 )
@@ -38,7 +32,7 @@ const (
 )
 
 // DefaultAPIKeyEnv is the environment variable the API key is read from.
-const DefaultAPIKeyEnv = "OPENAI_API_KEY"
+const DefaultAPIKeyEnv = settings.DefaultAPIKeyEnv
 
 // JudgeRequest configures a judge run, from the window or the command line.
 type JudgeRequest struct {
@@ -83,140 +77,19 @@ type JudgeStatus struct {
 	Error    string         `json:"error,omitempty"` // why a stopped run stopped; empty otherwise
 }
 
-// configDir is Concord's per-user configuration folder; tests replace it.
-var configDir = func() (string, error) {
-	d, err := os.UserConfigDir()
-	if err != nil {
-		return "", fmt.Errorf("config folder: %w", err)
-	}
-	return filepath.Join(d, "concord"), nil
-}
-
-func apiKeyPath() (string, error) {
-	d, err := configDir()
-	if err != nil {
-		return "", err
-	}
-	return filepath.Join(d, "api_key"), nil
-}
-
-// saveAPIKey writes the key to a file only the user can read.
-func saveAPIKey(key string) error {
-	key = strings.TrimSpace(key)
-	p, err := apiKeyPath()
-	if err != nil {
-		return err
-	}
-	if key == "" {
-		if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return fmt.Errorf("remove the API key file: %w", err)
-		}
-		return nil
-	}
-	if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
-		return fmt.Errorf("save the API key: %w", err)
-	}
-	tmp := p + ".tmp"
-	if err := os.WriteFile(tmp, []byte(key+"\n"), 0o600); err != nil {
-		return fmt.Errorf("save the API key: %w", err)
-	}
-	if err := os.Chmod(tmp, 0o600); err != nil { // WriteFile keeps an existing file's mode
-		return fmt.Errorf("save the API key: %w", err)
-	}
-	if err := os.Rename(tmp, p); err != nil {
-		return fmt.Errorf("save the API key: %w", err)
-	}
-	return nil
-}
-
-// resolveAPIKey takes the key from the named environment variable, else the
-// key file; source says which, for display ("none" when neither has one: a
-// local server such as Ollama needs no key).
-func resolveAPIKey(getenv func(string) string, envVar string) (key, source string, err error) {
-	if envVar == "" {
-		envVar = DefaultAPIKeyEnv
-	}
-	if k := strings.TrimSpace(getenv(envVar)); k != "" {
-		return k, "env " + envVar, nil
-	}
-	p, err := apiKeyPath()
-	if err != nil {
-		return "", "", err
-	}
-	b, err := os.ReadFile(p)
-	if errors.Is(err, fs.ErrNotExist) {
-		return "", "none", nil
-	}
-	if err != nil {
-		return "", "", fmt.Errorf("read the API key file: %w", err)
-	}
-	return strings.TrimSpace(string(b)), "key file", nil
-}
-
-// pricesPath is the price table's file in the config folder.
-func pricesPath() (string, error) {
-	d, err := configDir()
-	if err != nil {
-		return "", err
-	}
-	return filepath.Join(d, "prices.json"), nil
-}
-
-// PriceRow is one model's price (USD per million tokens) as the price
-// table editor shows it; a model name also prices the models it prefixes.
-type PriceRow struct {
-	Model string `json:"model"`
-	judge.Price
-}
+// PriceRow is one model's price in the price table editor.
+type PriceRow = settings.PriceRow
 
 // PriceTable is the editable price table and where it is kept.
-type PriceTable struct {
-	File string     `json:"file"`
-	Rows []PriceRow `json:"rows"` // sorted by model
-}
+type PriceTable = settings.PriceTable
 
 // JudgePrices reads the price table the dry run's cost estimate uses,
 // creating the file with the defaults when it does not exist.
-func (a *App) JudgePrices() (*PriceTable, error) {
-	p, err := pricesPath()
-	if err != nil {
-		return nil, err
-	}
-	t, err := judge.LoadPrices(p)
-	if err != nil {
-		return nil, err
-	}
-	out := &PriceTable{File: p, Rows: []PriceRow{}}
-	for m, pr := range t {
-		out.Rows = append(out.Rows, PriceRow{Model: m, Price: pr})
-	}
-	slices.SortFunc(out.Rows, func(x, y PriceRow) int { return strings.Compare(x.Model, y.Model) })
-	return out, nil
-}
+func (a *App) JudgePrices() (*PriceTable, error) { return settings.Prices() }
 
 // SaveJudgePrices replaces the price table with rows, after checking that
 // every row names a model once and has non-negative prices.
-func (a *App) SaveJudgePrices(rows []PriceRow) (*PriceTable, error) {
-	t := judge.PriceTable{}
-	for _, r := range rows {
-		m := strings.TrimSpace(r.Model)
-		if m == "" {
-			return nil, errors.New("price table: a row has no model name")
-		}
-		if _, dup := t[m]; dup {
-			return nil, fmt.Errorf("price table: %s is listed twice", m)
-		}
-		t[m] = r.Price
-	}
-	p, err := pricesPath()
-	if err != nil {
-		return nil, err
-	}
-	if err := judge.SavePrices(p, t); err != nil {
-		return nil, err
-	}
-	return a.JudgePrices()
-}
+func (a *App) SaveJudgePrices(rows []PriceRow) (*PriceTable, error) { return settings.SavePrices(rows) }
 
 // preparedRun is everything a run needs, built once for a dry run or a start.
 type preparedRun struct {
@@ -269,12 +142,8 @@ func prepareJudge(ctx context.Context, st *store.Store, req JudgeRequest, getenv
 		}
 		req.Pairs = nil
 	}
-	for _, p := range req.Pairs {
-		a, b, ok := strings.Cut(p, ":")
-		if !ok || a == "" || b == "" {
-			return nil, fmt.Errorf("judge: pair %q is not MODEL:MODEL", p)
-		}
-		sel.Pairs = append(sel.Pairs, [2]string{a, b})
+	if sel.Pairs, err = parsePairs(req.Pairs); err != nil {
+		return nil, fmt.Errorf("judge: %w", err)
 	}
 	for _, t := range sel.Turns {
 		if t != 1 && t != 2 {
@@ -310,19 +179,17 @@ func prepareJudge(ctx context.Context, st *store.Store, req JudgeRequest, getenv
 		return nil, err
 	}
 	est.Skipped = skipped
-	key, source, err := resolveAPIKey(getenv, req.APIKeyEnv)
+	key, source, err := settings.APIKey(getenv, req.APIKeyEnv)
 	if err != nil {
 		return nil, err
 	}
 	pr := &preparedRun{cfg: cfg, set: set, pending: pending, key: key,
 		plan: JudgePlan{Judge: cfg.Name, Model: cfg.Model, PromptSet: set.Name, KeySource: source}}
-	prices := judge.DefaultPrices()
-	if p, err := pricesPath(); err == nil {
-		pr.plan.PriceFile = p
-		if prices, err = judge.LoadPrices(p); err != nil {
-			return nil, err
-		}
+	prices, file, err := settings.PriceLookup()
+	if err != nil {
+		return nil, err
 	}
+	pr.plan.PriceFile = file
 	pr.plan.Estimate = judge.Estimated(est, pending, cfg.MaxTokens, cfg.Model, prices)
 	return pr, nil
 }
@@ -394,14 +261,18 @@ func judgeOutcome(p judge.Progress, err error) (outcome, msg string) {
 	}
 }
 
-var (
-	judgeRunsMu sync.Mutex
-	judgeRuns   = map[*App]*judgeRun{}
-	judgeRunSeq int64
-)
+// judgeRuns is the window's judge run: one at a time, kept on the App.
+type judgeRuns struct {
+	mu   sync.Mutex
+	last *judgeRun // the current or last run
+	seq  int64     // the last run's id
+}
 
-func init() {
-	shutdownHooks = append(shutdownHooks, func(a *App) { _ = a.JudgeCancel() })
+// current is the current or last run, nil before the first.
+func (j *judgeRuns) current() *judgeRun {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return j.last
 }
 
 // JudgeDryRun reports what a run would send and roughly cost, without sending anything.
@@ -416,9 +287,9 @@ func (a *App) JudgeDryRun(req JudgeRequest) (*JudgePlan, error) {
 // JudgeStart starts a run in the background and returns its id; progress
 // arrives as judge:progress events and the end as judge:done. One run at a time.
 func (a *App) JudgeStart(req JudgeRequest) (int64, error) {
-	judgeRunsMu.Lock()
-	defer judgeRunsMu.Unlock()
-	if r := judgeRuns[a]; r != nil {
+	a.judge.mu.Lock()
+	defer a.judge.mu.Unlock()
+	if r := a.judge.last; r != nil {
 		select {
 		case <-r.done:
 		default:
@@ -429,12 +300,12 @@ func (a *App) JudgeStart(req JudgeRequest) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	judgeRunSeq++
+	a.judge.seq++
 	ctx, cancel := context.WithCancel(a.ctx)
-	run := &judgeRun{id: judgeRunSeq, cancel: cancel, done: make(chan struct{}),
-		status: JudgeStatus{Running: true, RunID: judgeRunSeq, Seq: 1, Outcome: OutcomeRunning, Judge: pr.cfg.Name,
+	run := &judgeRun{id: a.judge.seq, cancel: cancel, done: make(chan struct{}),
+		status: JudgeStatus{Running: true, RunID: a.judge.seq, Seq: 1, Outcome: OutcomeRunning, Judge: pr.cfg.Name,
 			Progress: judge.Progress{Total: len(pr.pending)}}}
-	judgeRuns[a] = run
+	a.judge.last = run
 	r := pr.runner(a.store)
 	r.OnProgress = func(p judge.Progress) {
 		if p.Finished {
@@ -463,9 +334,7 @@ func (a *App) JudgeStart(req JudgeRequest) (int64, error) {
 // JudgeCancel stops the running judge run, keeping every committed game;
 // starting the same configuration again resumes it.
 func (a *App) JudgeCancel() error {
-	judgeRunsMu.Lock()
-	r := judgeRuns[a]
-	judgeRunsMu.Unlock()
+	r := a.judge.current()
 	if r == nil {
 		return nil
 	}
@@ -476,9 +345,7 @@ func (a *App) JudgeCancel() error {
 
 // JudgeStatus reports the current or last run.
 func (a *App) JudgeStatus() JudgeStatus {
-	judgeRunsMu.Lock()
-	r := judgeRuns[a]
-	judgeRunsMu.Unlock()
+	r := a.judge.current()
 	if r == nil {
 		return JudgeStatus{}
 	}
@@ -489,12 +356,12 @@ func (a *App) JudgeStatus() JudgeStatus {
 
 // SetAPIKey keeps the API key in a file only the user can read, in the
 // user's configuration folder; an empty key removes the file.
-func (a *App) SetAPIKey(key string) error { return saveAPIKey(key) }
+func (a *App) SetAPIKey(key string) error { return settings.SaveAPIKey(key) }
 
 // APIKeySource says where a run would take its key from ("env VAR", "key
 // file" or "none"); the key itself never leaves Go.
 func (a *App) APIKeySource(envVar string) (string, error) {
-	_, src, err := resolveAPIKey(os.Getenv, envVar)
+	_, src, err := settings.APIKey(os.Getenv, envVar)
 	return src, err
 }
 
@@ -523,7 +390,7 @@ func (a *App) JudgeVerdicts(judgeName string, questionID int) ([]store.Verdict, 
 	if err != nil {
 		return nil, err
 	}
-	out := vs[:0]
+	out := make([]store.Verdict, 0, len(vs))
 	for _, v := range vs {
 		if questionID != 0 && v.QuestionID != questionID {
 			continue
@@ -582,199 +449,4 @@ func (a *App) JudgeVerdict(judgeName string, id int64) (*VerdictDetail, error) {
 		return d, nil
 	}
 	return nil, fmt.Errorf("judge %s has no verdict %d", judgeName, id)
-}
-
-// ---- the command line ----
-
-func init() {
-	register(Command{Name: "judge", Summary: "run an LLM judge over stored answers, in both orders (resumable)", Run: runJudge})
-}
-
-// gamesError is a run whose games partly ended in errors (exit code 1).
-type gamesError struct{ errors, total int }
-
-func (e *gamesError) Error() string {
-	return fmt.Sprintf("judge: %d of %d games ended in errors (stored with their output; run the same command again to retry them)", e.errors, e.total)
-}
-
-func runJudge(ctx context.Context, env *Env, args []string) error {
-	fs := newFlags(env, "judge", "--base-url URL --model NAME [flags]")
-	var req JudgeRequest
-	var models, pairs, turns, cats, questions string
-	var timeout time.Duration
-	var temp float64
-	fs.StringVar(&req.BaseURL, "base-url", "", "OpenAI-compatible API base URL, e.g. https://api.openai.com/v1, http://localhost:11434/v1, or an Azure OpenAI endpoint")
-	fs.StringVar(&req.Model, "model", "", "judge model (an Azure deployment name for Azure)")
-	fs.StringVar(&req.Name, "name", "", "judge name for reports and exports (default: the model)")
-	fs.StringVar(&models, "models", "", "comma-separated models: judge every pair among them (default: all models)")
-	fs.StringVar(&pairs, "pairs", "", "comma-separated model pairs a:b (instead of --models)")
-	fs.StringVar(&turns, "turns", "1,2", "turns to judge")
-	fs.StringVar(&cats, "categories", "", "comma-separated question categories (default: all)")
-	fs.StringVar(&questions, "questions", "", "comma-separated question ids (default: all)")
-	fs.Int64Var(&req.StudyID, "study", 0, "judge exactly this study's items, each (question, pair) in the study's turns (see concord study list); instead of the selection flags")
-	fs.IntVar(&req.Concurrency, "concurrency", judge.DefaultConcurrency, "concurrent requests")
-	fs.IntVar(&req.RPM, "rpm", 0, "requests per minute limit (0: none)")
-	fs.IntVar(&req.TPM, "tpm", 0, "tokens per minute limit, estimated (0: none)")
-	fs.DurationVar(&timeout, "timeout", judge.DefaultTimeout, "per-request timeout")
-	fs.StringVar(&req.Prompt, "prompt", "concord", "prompt set (concord, fastchat) or one prompt's name")
-	fs.StringVar(&req.APIKeyEnv, "api-key-env", DefaultAPIKeyEnv, "environment variable holding the API key (else the key file saved by the app)")
-	fs.Float64Var(&temp, "temperature", 0, "sampling temperature")
-	fs.IntVar(&req.MaxTokens, "max-tokens", judge.DefaultMaxTokens, "maximum tokens per judgment")
-	dry := fs.Bool("dry-run", false, "print what would be sent and its estimated cost, send nothing")
-	rest, err := parseFlags(fs, args)
-	if err != nil {
-		return err
-	}
-	if len(rest) > 0 {
-		return fmt.Errorf("%w: unexpected arguments %v", ErrUsage, rest)
-	}
-	if req.BaseURL == "" || req.Model == "" {
-		fs.Usage()
-		return fmt.Errorf("%w: --base-url and --model are required", ErrUsage)
-	}
-	if models != "" && pairs != "" {
-		return fmt.Errorf("%w: give --models or --pairs, not both", ErrUsage)
-	}
-	if req.StudyID != 0 {
-		var clash []string
-		fs.Visit(func(f *flag.Flag) {
-			switch f.Name {
-			case "models", "pairs", "turns", "categories", "questions":
-				clash = append(clash, "--"+f.Name)
-			}
-		})
-		if len(clash) > 0 {
-			return fmt.Errorf("%w: --study selects the study's items; drop %s", ErrUsage, strings.Join(clash, ", "))
-		}
-	}
-	req.Temperature = float32(temp)
-	req.TimeoutSec = timeout.Seconds()
-	req.Models, req.Pairs, req.Categories = splitList(models), splitList(pairs), splitList(cats)
-	if req.Turns, err = intList(turns); err != nil {
-		return fmt.Errorf("%w: --turns: %v", ErrUsage, err)
-	}
-	if req.QuestionIDs, err = intList(questions); err != nil {
-		return fmt.Errorf("%w: --questions: %v", ErrUsage, err)
-	}
-	st, err := env.OpenStore()
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	getenv := env.Getenv
-	if getenv == nil {
-		getenv = os.Getenv
-	}
-	pr, err := prepareJudge(ctx, st, req, getenv)
-	if err != nil {
-		return err
-	}
-	printPlan(env.Stdout, pr.plan, *dry)
-	if *dry || len(pr.pending) == 0 {
-		return nil
-	}
-	r := pr.runner(st)
-	bar := env.IsTerminal
-	if bar {
-		r.ProgressEvery = 200 * time.Millisecond
-	} else {
-		r.ProgressEvery = 10 * time.Second
-	}
-	var outMu sync.Mutex
-	r.OnProgress = func(p judge.Progress) {
-		outMu.Lock()
-		defer outMu.Unlock()
-		if bar {
-			fmt.Fprint(env.Stderr, "\r\033[K"+progressBar(p))
-		} else if !p.Finished {
-			fmt.Fprintln(env.Stdout, progressLine(pr.cfg.Name, p))
-		}
-	}
-	r.Log = func(s string) {
-		outMu.Lock()
-		defer outMu.Unlock()
-		if bar {
-			fmt.Fprint(env.Stderr, "\r\033[K")
-		}
-		fmt.Fprintln(env.Stderr, s)
-	}
-	res, err := r.Run(ctx, pr.pending)
-	if bar {
-		fmt.Fprintln(env.Stderr)
-	}
-	fmt.Fprintln(env.Stdout, progressLine(pr.cfg.Name, res.Progress))
-	if err != nil {
-		if errors.Is(err, context.Canceled) {
-			return fmt.Errorf("judge: cancelled after %d of %d games; run the same command again to resume", res.Done, res.Total)
-		}
-		return err
-	}
-	if res.Errors > 0 {
-		return &gamesError{errors: res.Errors, total: res.Total}
-	}
-	return nil
-}
-
-func intList(s string) ([]int, error) {
-	var out []int
-	for _, p := range splitList(s) {
-		n, err := strconv.Atoi(p)
-		if err != nil {
-			return nil, fmt.Errorf("%q is not a number", p)
-		}
-		out = append(out, n)
-	}
-	return out, nil
-}
-
-func printPlan(w io.Writer, p JudgePlan, dry bool) {
-	verb := "will send"
-	if dry {
-		verb = "would send"
-	}
-	fmt.Fprintf(w, "judge %s (model %s, prompts %s, API key: %s)\n", p.Judge, p.Model, p.PromptSet, p.KeySource)
-	fmt.Fprintf(w, "%s %d requests for %d units (%d games already done", verb, p.Requests, p.Units, p.Done)
-	if p.Retry > 0 {
-		fmt.Fprintf(w, ", %d errored games to retry", p.Retry)
-	}
-	fmt.Fprintln(w, ")")
-	for reason, n := range p.Skipped {
-		fmt.Fprintf(w, "skipped %d units: %s\n", n, reason)
-	}
-	fmt.Fprintf(w, "estimated tokens: %d in, %d out\n", p.TokensIn, p.TokensOut)
-	if p.CostKnown {
-		fmt.Fprintf(w, "estimated cost: $%.2f (at $%.2f / $%.2f per million tokens in / out)\n", p.Cost, p.Price.InputPerMillion, p.Price.OutputPerMillion)
-	} else {
-		fmt.Fprintf(w, "estimated cost: unknown (no price for %s", p.Model)
-		if p.PriceFile != "" {
-			fmt.Fprintf(w, "; add one to %s", p.PriceFile)
-		}
-		fmt.Fprintln(w, ")")
-	}
-	fmt.Fprintln(w, p.Note)
-}
-
-func progressLine(name string, p judge.Progress) string {
-	s := fmt.Sprintf("judge %s: %d/%d games, %d errors, %.1f/min", name, p.Done, p.Total, p.Errors, p.PerMinute)
-	if p.ETA > 0 && !p.Finished {
-		s += ", ETA " + p.ETA.Round(time.Second).String()
-	}
-	if p.Finished {
-		s += ", took " + p.Elapsed.Round(time.Second).String()
-	}
-	return s
-}
-
-func progressBar(p judge.Progress) string {
-	const width = 30
-	filled := 0
-	if p.Total > 0 {
-		filled = width * p.Done / p.Total
-	}
-	eta := "--"
-	if p.ETA > 0 {
-		eta = p.ETA.Round(time.Second).String()
-	}
-	return fmt.Sprintf("[%s%s] %d/%d  errors %d  %.0f/min  ETA %s", strings.Repeat("#", filled), strings.Repeat(".", width-filled),
-		p.Done, p.Total, p.Errors, p.PerMinute, eta)
 }

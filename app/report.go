@@ -2,20 +2,20 @@ package app
 
 import (
 	"context"
-	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"reflect"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
 
+	"github.com/wailsapp/wails/v2/pkg/runtime"
+
 	"concord/judge/audit"
 	"concord/store"
 )
-
-func init() {
-	register(Command{Name: "report", Summary: "audit a judge against the human votes (text, markdown, html or json)", Run: runReport})
-}
 
 // ReportOptions selects what an audit report covers.
 type ReportOptions struct {
@@ -28,31 +28,50 @@ type ReportOptions struct {
 
 // Report computes the audit report from the store.
 func (a *App) Report(opts ReportOptions) (*audit.Report, error) {
-	return buildReport(a.ctx, a.store, opts)
+	rep, err := buildReport(a.ctx, a.store, opts)
+	if err != nil {
+		return nil, err
+	}
+	emptySlices(reflect.ValueOf(rep))
+	return rep, nil
+}
+
+// emptySlices replaces the nil slices reachable from v (through pointers,
+// struct fields, slice elements) with empty ones, so that the window gets
+// [] rather than null; fields marked omitempty are left alone.
+func emptySlices(v reflect.Value) {
+	switch v.Kind() {
+	case reflect.Pointer, reflect.Interface:
+		if !v.IsNil() {
+			emptySlices(v.Elem())
+		}
+	case reflect.Slice:
+		if v.IsNil() && v.CanSet() {
+			v.Set(reflect.MakeSlice(v.Type(), 0, 0))
+		}
+		for i := 0; i < v.Len(); i++ {
+			emptySlices(v.Index(i))
+		}
+	case reflect.Struct:
+		for i := 0; i < v.NumField(); i++ {
+			f := v.Type().Field(i)
+			if f.IsExported() && !strings.Contains(f.Tag.Get("json"), "omitempty") {
+				emptySlices(v.Field(i))
+			}
+		}
+	}
 }
 
 func buildReport(ctx context.Context, s *store.Store, opts ReportOptions) (*audit.Report, error) {
 	if opts.Turn < 0 {
 		return nil, fmt.Errorf("report: turn %d: want 1, 2 or 0 for all", opts.Turn)
 	}
-	judges, err := s.Judges(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("report: %w", err)
-	}
-	judge := opts.Judge
+	judge, err := resolveJudge(ctx, s, opts.Judge)
 	switch {
-	case judge == "" && len(judges) == 1:
-		judge = judges[0]
-	case judge == "" && len(judges) > 1:
-		return nil, fmt.Errorf("report: the database has several judges (%s): choose one with --judge", strings.Join(judges, ", "))
-	case judge != "":
-		found := false
-		for _, j := range judges {
-			found = found || j == judge
-		}
-		if !found {
-			return nil, fmt.Errorf("report: unknown judge %q (the database has: %s)", judge, strings.Join(judges, ", "))
-		}
+	case errors.Is(err, errNoJudge):
+		judge = "" // a report of the humans alone
+	case err != nil:
+		return nil, fmt.Errorf("report: %w", err)
 	}
 	group := opts.Humans
 	if group == "all" {
@@ -180,58 +199,118 @@ func loadAuditInput(ctx context.Context, s *store.Store, judge, group string) (*
 	return in, nil
 }
 
-func runReport(ctx context.Context, env *Env, args []string) error {
-	fs := newFlags(env, "report", "[--format text|json|markdown|html] [--judge NAME] [--humans GROUP] [--turn 1|2] [--bootstrap N] [--seed N]")
-	format := fs.String("format", "text", "text (terminal summary), markdown (shareable audit document), html (standalone page with charts) or json (see judge/audit/SCHEMA.md)")
-	judge := fs.String("judge", "", "the judge to audit (default: the only judge in the database)")
-	humans := fs.String("humans", "all", "annotator group to compare with (e.g. expert), or all")
-	turn := fs.Int("turn", 0, "only this turn (1 or 2); default both")
-	boot := fs.Int("bootstrap", 1000, "bootstrap resamples of questions for the intervals (0: none)")
-	seed := fs.Uint64("seed", 1, "bootstrap seed (the same seed gives the same report)")
-	pos, err := parseFlags(fs, args)
+// errNoJudge is resolveJudge's answer when the database has no verdicts.
+var errNoJudge = errors.New("the database has no judge verdicts")
+
+// resolveJudge is the one rule for choosing a judge, in the window and on the
+// command line: a named judge must be in the database; "" means the only one.
+func resolveJudge(ctx context.Context, s *store.Store, judge string) (string, error) {
+	judges, err := s.Judges(ctx)
 	if err != nil {
-		return err
+		return "", err
 	}
-	if len(pos) > 0 {
-		return fmt.Errorf("%w: report takes no arguments (got %q)", ErrUsage, pos)
+	switch {
+	case judge == "" && len(judges) == 1:
+		return judges[0], nil
+	case judge == "" && len(judges) == 0:
+		return "", errNoJudge
+	case judge == "":
+		return "", fmt.Errorf("the database has several judges (%s): choose one (--judge NAME)", strings.Join(judges, ", "))
+	case !slices.Contains(judges, judge):
+		return "", fmt.Errorf("unknown judge %q (the database has: %s)", judge, strings.Join(judges, ", "))
 	}
-	var write func(io.Writer, *audit.Report) error
-	switch *format {
+	return judge, nil
+}
+
+// reportFormats are the report's output formats, with their file extensions.
+var reportFormats = map[string]string{"text": "txt", "markdown": "md", "md": "md", "html": "html", "json": "json"}
+
+// reportWriter is the one switch from a format name to its renderer, for
+// the window's exports and the command line.
+func reportWriter(format string) (func(io.Writer, *audit.Report) error, error) {
+	switch format {
 	case "text":
-		write = audit.WriteText
+		return audit.WriteText, nil
 	case "markdown", "md":
-		write = audit.WriteMarkdown
+		return audit.WriteMarkdown, nil
 	case "html":
-		write = func(w io.Writer, r *audit.Report) error { return writeReportHTML(w, r, time.Now()) }
+		return func(w io.Writer, r *audit.Report) error { return writeReportHTML(w, r, time.Now()) }, nil
 	case "json":
-		write = func(w io.Writer, r *audit.Report) error {
-			enc := json.NewEncoder(w)
-			enc.SetIndent("", "  ")
-			return enc.Encode(r)
+		return func(w io.Writer, r *audit.Report) error { return writeJSON(w, r) }, nil
+	}
+	return nil, fmt.Errorf("unknown format %q (want text, markdown, html or json)", format)
+}
+
+// ExportReportHTML asks where to save and writes the standalone HTML report
+// there; "" when the dialog was cancelled.
+func (a *App) ExportReportHTML(opts ReportOptions) (string, error) {
+	return a.exportReport(opts, "html")
+}
+
+// ExportReportMarkdown asks where to save and writes the Markdown report there;
+// "" when the dialog was cancelled.
+func (a *App) ExportReportMarkdown(opts ReportOptions) (string, error) {
+	return a.exportReport(opts, "markdown")
+}
+
+// saveDialog is the save-file picker the exports need.
+type saveDialog interface {
+	SaveFile(title, defaultName, pattern string) (string, error)
+}
+
+func (d wailsDialogs) SaveFile(title, defaultName, pattern string) (string, error) {
+	return runtime.SaveFileDialog(d.ctx, runtime.SaveDialogOptions{
+		Title: title, DefaultFilename: defaultName,
+		Filters: []runtime.FileFilter{{DisplayName: pattern, Pattern: pattern}},
+	})
+}
+
+// exportReport asks where to save and writes the report there in format,
+// atomically, as the command line does.
+func (a *App) exportReport(opts ReportOptions, format string) (string, error) {
+	write, err := reportWriter(format)
+	if err != nil {
+		return "", fmt.Errorf("export report: %w", err)
+	}
+	sd, ok := a.dialogs.(saveDialog)
+	if !ok || sd == nil {
+		return "", errors.New("export report: no window: the save dialog needs the desktop app (use concord report --format " + format + ")")
+	}
+	ext := reportFormats[format]
+	name := "concord-report"
+	if opts.Judge != "" {
+		name += "-" + safeName(opts.Judge)
+	}
+	if opts.Humans != "" && opts.Humans != "all" {
+		name += "-" + safeName(opts.Humans)
+	}
+	if opts.Turn > 0 {
+		name += fmt.Sprintf("-turn%d", opts.Turn)
+	}
+	path, err := sd.SaveFile("Export the audit report", name+"."+ext, "*."+ext)
+	if err != nil {
+		return "", fmt.Errorf("export report: %w", err)
+	}
+	if path == "" {
+		return "", nil
+	}
+	r, err := buildReport(a.ctx, a.store, opts)
+	if err != nil {
+		return "", err
+	}
+	if err := writeFileAtomic(path, func(w io.Writer) error { return write(w, r) }); err != nil {
+		return "", fmt.Errorf("export report: %w", err)
+	}
+	return path, nil
+}
+
+// safeName keeps letters, digits, dot, dash and underscore for a file name.
+func safeName(s string) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '.', r == '-', r == '_':
+			return r
 		}
-	default:
-		return fmt.Errorf("%w: unknown format %q (want text, markdown, html or json)", ErrUsage, *format)
-	}
-	if *turn < 0 || *turn > 2 {
-		return fmt.Errorf("%w: --turn %d: want 1 or 2", ErrUsage, *turn)
-	}
-	if *boot < 0 {
-		return fmt.Errorf("%w: --bootstrap %d: want 0 or more", ErrUsage, *boot)
-	}
-	if *boot == 0 {
-		*boot = -1
-	}
-	s, err := env.OpenStore()
-	if err != nil {
-		return err
-	}
-	defer s.Close()
-	r, err := buildReport(ctx, s, ReportOptions{Judge: *judge, Humans: *humans, Turn: *turn, Bootstrap: *boot, Seed: *seed})
-	if err != nil {
-		return err
-	}
-	if err := write(env.Stdout, r); err != nil {
-		return fmt.Errorf("report: write: %w", err)
-	}
-	return nil
+		return '_'
+	}, s)
 }

@@ -1,16 +1,11 @@
 package app
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"slices"
-	"strings"
 	"time"
-
-	"github.com/wailsapp/wails/v2/pkg/runtime"
 
 	"concord/judge/audit"
 	"concord/store"
@@ -103,101 +98,6 @@ func (a *App) Disagreements(f DisagreementFilter) ([]DisagreementUnit, error) {
 // UnitDetail returns the question, answers, votes and judge explanations of one unit.
 func (a *App) UnitDetail(question int, modelA, modelB string, turn int, judge string) (*UnitDetail, error) {
 	return unitDetail(a.ctx, a.store, question, modelA, modelB, turn, judge)
-}
-
-// ExportReportHTML asks where to save and writes the standalone HTML report
-// there; "" when the dialog was cancelled.
-func (a *App) ExportReportHTML(opts ReportOptions) (string, error) {
-	return a.exportReport(opts, "html")
-}
-
-// ExportReportMarkdown asks where to save and writes the Markdown report there;
-// "" when the dialog was cancelled.
-func (a *App) ExportReportMarkdown(opts ReportOptions) (string, error) {
-	return a.exportReport(opts, "md")
-}
-
-// saveDialog is the save-file picker the exports need.
-type saveDialog interface {
-	SaveFile(title, defaultName, pattern string) (string, error)
-}
-
-func (d wailsDialogs) SaveFile(title, defaultName, pattern string) (string, error) {
-	return runtime.SaveFileDialog(d.ctx, runtime.SaveDialogOptions{
-		Title: title, DefaultFilename: defaultName,
-		Filters: []runtime.FileFilter{{DisplayName: pattern, Pattern: pattern}},
-	})
-}
-
-func (a *App) exportReport(opts ReportOptions, ext string) (string, error) {
-	sd, ok := a.dialogs.(saveDialog)
-	if !ok || sd == nil {
-		return "", errors.New("export report: no window: the save dialog needs the desktop app (use concord report --format " + map[string]string{"html": "html", "md": "markdown"}[ext] + ")")
-	}
-	name := "concord-report"
-	if opts.Judge != "" {
-		name += "-" + safeName(opts.Judge)
-	}
-	if opts.Humans != "" && opts.Humans != "all" {
-		name += "-" + safeName(opts.Humans)
-	}
-	if opts.Turn > 0 {
-		name += fmt.Sprintf("-turn%d", opts.Turn)
-	}
-	path, err := sd.SaveFile("Export the audit report", name+"."+ext, "*."+ext)
-	if err != nil {
-		return "", fmt.Errorf("export report: %w", err)
-	}
-	if path == "" {
-		return "", nil
-	}
-	r, err := buildReport(a.ctx, a.store, opts)
-	if err != nil {
-		return "", err
-	}
-	var buf bytes.Buffer
-	if ext == "html" {
-		err = writeReportHTML(&buf, r, time.Now())
-	} else {
-		err = audit.WriteMarkdown(&buf, r)
-	}
-	if err != nil {
-		return "", fmt.Errorf("export report: %w", err)
-	}
-	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
-		return "", fmt.Errorf("export report: %w", err)
-	}
-	return path, nil
-}
-
-// safeName keeps letters, digits, dot, dash and underscore for a file name.
-func safeName(s string) string {
-	return strings.Map(func(r rune) rune {
-		switch {
-		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '.', r == '-', r == '_':
-			return r
-		}
-		return '_'
-	}, s)
-}
-
-// resolveJudge applies the report's rule: "" means the only judge.
-func resolveJudge(ctx context.Context, s *store.Store, judge string) (string, error) {
-	judges, err := s.Judges(ctx)
-	if err != nil {
-		return "", err
-	}
-	switch {
-	case judge == "" && len(judges) == 1:
-		return judges[0], nil
-	case judge == "" && len(judges) == 0:
-		return "", errors.New("the database has no judge verdicts")
-	case judge == "":
-		return "", fmt.Errorf("the database has several judges (%s): choose one", strings.Join(judges, ", "))
-	case !slices.Contains(judges, judge):
-		return "", fmt.Errorf("unknown judge %q (the database has: %s)", judge, strings.Join(judges, ", "))
-	}
-	return judge, nil
 }
 
 // verdictClass maps a verdict spelling to an agreement class: 'a', 'b', 't'

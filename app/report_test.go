@@ -43,7 +43,7 @@ func TestReportCommandFormats(t *testing.T) {
 	if len(judges) > 0 {
 		args = append(args, "--judge", judges[0])
 	}
-	if err := runReport(ctx, env, args); err != nil {
+	if err := RunCommand(ctx, env, append([]string{"report"}, args...)); err != nil {
 		t.Fatalf("report %v: %v", args, err)
 	}
 	var r audit.Report
@@ -56,7 +56,7 @@ func TestReportCommandFormats(t *testing.T) {
 	}
 	for _, f := range []string{"text", "markdown"} {
 		out.Reset()
-		if err := runReport(ctx, env, append(args[2:], "--format", f)); err != nil {
+		if err := RunCommand(ctx, env, append([]string{"report"}, append(args[2:], "--format", f)...)); err != nil {
 			t.Fatalf("report --format %s: %v", f, err)
 		}
 		if !strings.Contains(out.String(), "Agreement with humans") {
@@ -75,7 +75,7 @@ func TestReportCommandErrors(t *testing.T) {
 		{"--bootstrap", "-1"},
 	}
 	for _, args := range tests {
-		if err := runReport(ctx, env, args); err == nil {
+		if err := RunCommand(ctx, env, append([]string{"report"}, args...)); err == nil {
 			t.Errorf("report %q succeeded, want an error", args)
 		}
 	}

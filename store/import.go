@@ -158,6 +158,12 @@ func uniqueFiles(files []inputFile) []inputFile {
 	return out
 }
 
+// ErrUnrecognised is the error for a file named explicitly that no importer reads.
+var ErrUnrecognised = errors.New("not a file Concord reads; expected FastChat's question.jsonl, judge_prompts.jsonl, " +
+	"model_answer/*.jsonl, reference_answer/*.jsonl or model_judgment/*_pair.jsonl, or a .jsonl, .json or .csv of " +
+	"human votes (question_id, model_a, model_b, winner, judge), pairwise verdicts (question_id, model_1, model_2, g1_winner, g2_winner), " +
+	"prompts (name, prompt_template, type) or questions (question_id, category, turns)")
+
 // discover expands a path into recognised files and lists unrecognised ones.
 func discover(root string) ([]inputFile, []string, error) {
 	st, err := os.Stat(root)
@@ -169,8 +175,8 @@ func discover(root string) ([]inputFile, []string, error) {
 		if err != nil {
 			return nil, nil, &ImportError{Path: root, Err: err}
 		}
-		if !ok {
-			return nil, []string{root}, nil
+		if !ok { // named on purpose: an error, unlike a folder's other files
+			return nil, nil, &ImportError{Path: root, Err: ErrUnrecognised}
 		}
 		return []inputFile{f}, nil, nil
 	}

@@ -22,6 +22,8 @@ type Info struct {
 	Judges        []JudgeCount   `json:"judges"`
 	Demo          bool           `json:"demo"`
 	SchemaVersion int            `json:"schema_version"`
+	CreatedBy     string         `json:"created_by"` // the Concord version that created the database ("" when not recorded)
+	WrittenBy     string         `json:"written_by"` // the latest Concord version that wrote to it
 }
 
 // NamedCount is a name with a count (questions per category, answers per model).
@@ -48,7 +50,12 @@ type JudgeCount struct {
 // Info counts what the database holds. Models counts models with answers;
 // human votes and annotators count current votes only.
 func (s *Store) Info(ctx context.Context) (*Info, error) {
-	in := &Info{DBPath: s.path, JudgeVerdicts: map[string]int{}, SchemaVersion: SchemaVersion()}
+	in := &Info{DBPath: s.path, JudgeVerdicts: map[string]int{}, SchemaVersion: SchemaVersion(),
+		Categories: []NamedCount{}, ModelList: []NamedCount{}, Groups: []GroupCount{}, Judges: []JudgeCount{}}
+	var err error
+	if in.CreatedBy, in.WrittenBy, err = s.AppVersions(ctx); err != nil {
+		return nil, fmt.Errorf("info: %w", err)
+	}
 	one := func(q string, dst *int) error {
 		if err := s.read.QueryRowContext(ctx, q).Scan(dst); err != nil {
 			return fmt.Errorf("info: %w", err)

@@ -15,6 +15,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
@@ -36,6 +37,9 @@ type Store struct {
 	Now func() time.Time
 	// Created reports whether Open made a new database file.
 	Created bool
+	// appVersion is the app's version, recorded by the first write (see WithAppVersion).
+	appVersion   string
+	versionNoted atomic.Bool
 }
 
 // dsn builds a connection string whose pragmas every pooled connection gets.
@@ -68,7 +72,7 @@ func dsn(path string, readOnly bool) string {
 
 // Open opens (creating if needed) the database at path and applies migrations.
 // A database from a newer Concord is refused and left untouched.
-func Open(path string) (*Store, error) {
+func Open(path string, opts ...Option) (*Store, error) {
 	if path == "" {
 		return nil, errors.New("open store: empty database path")
 	}
@@ -97,6 +101,9 @@ func Open(path string) (*Store, error) {
 	}
 	r.SetMaxOpenConns(4)
 	s := &Store{path: path, write: w, read: r, Now: time.Now, Created: created}
+	for _, o := range opts {
+		o(s)
+	}
 	if err := s.migrate(context.Background()); err != nil {
 		s.Close()
 		return nil, fmt.Errorf("open store %s: %w", path, err)
@@ -122,7 +129,7 @@ func (s *Store) Write(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
-	return commit(tx, fn)
+	return s.commitNoted(tx, fn)
 }
 
 // writeBulk is Write for bulk imports, on the writer connection set up for
@@ -152,7 +159,22 @@ func (s *Store) writeBulk(ctx context.Context, fn func(tx *sql.Tx) error) error 
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
-	return commit(tx, fn)
+	return s.commitNoted(tx, fn)
+}
+
+// commitNoted is commit that also records the app's version, at the first
+// write of the session.
+func (s *Store) commitNoted(tx *sql.Tx, fn func(tx *sql.Tx) error) error {
+	if err := commit(tx, func(tx *sql.Tx) error {
+		if err := fn(tx); err != nil {
+			return err
+		}
+		return s.noteVersion(tx, false)
+	}); err != nil {
+		return err
+	}
+	s.versionNoted.Store(s.appVersion != "")
+	return nil
 }
 
 // The writer's page cache: cacheKiB usually, bulkCacheKiB during imports.
@@ -274,7 +296,12 @@ func (s *Store) migrate(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.Write(ctx, func(tx *sql.Tx) error {
+	tx, err := begin(ctx, func() (*sql.Tx, error) { return s.write.BeginTx(ctx, nil) })
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	applied := false
+	err = commit(tx, func(tx *sql.Tx) error {
 		if _, err := tx.Exec(`CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`); err != nil {
 			return err
 		}
@@ -296,7 +323,15 @@ func (s *Store) migrate(ctx context.Context) error {
 				m.version, m.name, s.Now().UTC().Format(time.RFC3339Nano)); err != nil {
 				return err
 			}
+			applied = true
+		}
+		if applied { // upgrading or creating the schema writes the file
+			return s.noteVersion(tx, cur == 0)
 		}
 		return nil
 	})
+	if err == nil && applied {
+		s.versionNoted.Store(s.appVersion != "")
+	}
+	return err
 }

@@ -469,3 +469,25 @@ func TestImportRepeatedKeys(t *testing.T) {
 		t.Errorf("expert_x's votes changed: %v", got)
 	}
 }
+
+func TestImportNamedUnrecognisedFile(t *testing.T) {
+	tests := []struct{ name, content string }{
+		{"notes.txt", "hello"},
+		{"other.jsonl", `{"x": 1}` + "\n"},
+		{"gpt-4_single.jsonl", `{"question_id": 81}` + "\n"},
+	}
+	for _, tt := range tests {
+		dir := t.TempDir()
+		path := filepath.Join(dir, tt.name)
+		os.WriteFile(path, []byte(tt.content), 0o644)
+		s := MustOpen(t)
+		rep, err := s.Import(context.Background(), []string{path}, store.ImportOptions{})
+		if !errors.Is(err, store.ErrUnrecognised) || !strings.Contains(err.Error(), path) || !strings.Contains(err.Error(), "question.jsonl") {
+			t.Errorf("Import(%s) = %v, %v; want ErrUnrecognised naming the file and the expected shapes", tt.name, rep, err)
+		}
+		in, err := s.Info(context.Background())
+		if err != nil || in.Questions != 0 || in.HumanVotes != 0 {
+			t.Errorf("Import(%s) wrote something: %+v, %v", tt.name, in, err)
+		}
+	}
+}

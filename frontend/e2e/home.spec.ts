@@ -165,3 +165,14 @@ test('a failed import shows the error verbatim and writes nothing', async ({ pag
   const after = await backendInfo(page);
   expect(after.questions).toBe(before.questions);
 });
+
+test('the About panel shows the version and which Concord created the database', async ({ page }) => {
+  await openHome(page);
+  await page.getByTestId('about-open').click();
+  const panel = page.getByTestId('about-panel');
+  await expect(panel).toBeVisible();
+  await expect(panel.getByTestId('about-version')).toHaveText('dev');
+  await expect(panel.getByTestId('about-created-by')).toHaveText('dev');
+  await panel.getByTestId('about-close').click();
+  await expect(panel).toBeHidden();
+});

@@ -266,3 +266,22 @@ export async function saveJudgePrices(rows: PriceRow[]): Promise<PriceTable> {
   const t = await call<PriceTable>('SaveJudgePrices', rows);
   return { ...t, rows: t.rows ?? [] };
 }
+
+// ---- about -----------------------------------------------------------------
+
+/** AboutInfo describes the build and the open database (Go: app.AboutInfo). */
+export interface AboutInfo {
+  version: string;
+  commit: string;
+  build_date: string;
+  go_version: string;
+  schema_version: number;
+  db_path?: string;
+  db_created_by?: string;
+  db_written_by?: string;
+}
+
+/** about returns the version, commit and build date, and which Concord versions created and last wrote the database. */
+export async function about(): Promise<AboutInfo> {
+  return call<AboutInfo>('About');
+}
