@@ -173,7 +173,9 @@ func TestPPIWinRateSimulated(t *testing.T) {
 				}
 			}
 		}
-		if rate := float64(covered) / sims; rate < 0.88 {
+		rate := float64(covered) / sims
+		t.Logf("%s judge: bootstrap coverage %.2f", j.name, rate)
+		if rate < 0.88 {
 			t.Errorf("%s judge: bootstrap PPI interval covers the truth in %.2f of %d simulations, want >= 0.88", j.name, rate, sims)
 		}
 	}
