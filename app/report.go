@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"concord/judge/audit"
@@ -188,7 +187,7 @@ func loadAuditInput(ctx context.Context, s *store.Store, judge, group string) (*
 
 func runReport(ctx context.Context, env *Env, args []string) error {
 	fs := newFlags(env, "report", "[--format text|json|markdown|html] [--judge NAME] [--humans GROUP] [--turn 1|2] [--bootstrap N] [--seed N]")
-	format := fs.String("format", "text", "text (terminal summary), markdown (shareable audit document), html (standalone page with charts) or json (see judge/audit/SCHEMA.md)")
+	format := fs.String("format", "text", "text (terminal summary), markdown (shareable audit document), html (the report screen as one standalone file) or json (see judge/audit/SCHEMA.md)")
 	judge := fs.String("judge", "", "the judge to audit (default: the only judge in the database)")
 	humans := fs.String("humans", "all", "annotator group to compare with (e.g. expert), or all")
 	turn := fs.Int("turn", 0, "only this turn (1 or 2); default both")
@@ -201,6 +200,7 @@ func runReport(ctx context.Context, env *Env, args []string) error {
 	if len(pos) > 0 {
 		return fmt.Errorf("%w: report takes no arguments (got %q)", ErrUsage, pos)
 	}
+	var s *store.Store // opened below, once the flags are checked
 	var write func(io.Writer, *audit.Report) error
 	switch *format {
 	case "text":
@@ -208,7 +208,7 @@ func runReport(ctx context.Context, env *Env, args []string) error {
 	case "markdown", "md":
 		write = audit.WriteMarkdown
 	case "html":
-		write = func(w io.Writer, r *audit.Report) error { return writeReportHTML(w, r, time.Now()) }
+		write = func(w io.Writer, r *audit.Report) error { return writeReportHTML(ctx, w, s, r) }
 	case "json":
 		write = func(w io.Writer, r *audit.Report) error {
 			enc := json.NewEncoder(w)
@@ -227,7 +227,7 @@ func runReport(ctx context.Context, env *Env, args []string) error {
 	if *boot == 0 {
 		*boot = -1
 	}
-	s, err := env.OpenStore()
+	s, err = env.OpenStore()
 	if err != nil {
 		return err
 	}

@@ -157,7 +157,7 @@ func (a *App) exportReport(opts ReportOptions, ext string) (string, error) {
 	}
 	var buf bytes.Buffer
 	if ext == "html" {
-		err = writeReportHTML(&buf, r, time.Now())
+		err = writeReportHTML(a.ctx, &buf, a.store, r)
 	} else {
 		err = audit.WriteMarkdown(&buf, r)
 	}
