@@ -13,6 +13,7 @@ import (
 
 	"concord/frontend"
 	"concord/judge/audit"
+	"concord/store"
 )
 
 // fakeTemplate stands in for the built report template.
@@ -127,4 +128,39 @@ func TestReportHTMLSameBytes(t *testing.T) {
 	if !bytes.Contains(screen, []byte(`<script type="application/json" id="concord-report">{"report":`)) {
 		t.Error("the export lacks the report's JSON")
 	}
+}
+
+// BenchmarkReportHTMLMTBench writes the HTML export of the MT-Bench release
+// (gpt-4 against every human, both turns): the report is computed once, the
+// benchmark times gathering the disagreements and writing the file, and
+// reports the file's size.
+func BenchmarkReportHTMLMTBench(b *testing.B) {
+	if len(frontend.ReportTemplate()) == 0 {
+		b.Skip("no report template in this build (build the frontend and use -tags reporthtml)")
+	}
+	data := filepath.Join("..", "..", "shared", "data")
+	if _, err := os.Stat(filepath.Join(data, "mt_bench_human_judgments", "human.csv")); err != nil {
+		b.Skipf("shared MT-Bench data not found under %s: %v", data, err)
+	}
+	ctx := context.Background()
+	s, err := store.Open(filepath.Join(b.TempDir(), "concord.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	if _, err := s.Import(ctx, []string{filepath.Join(data, "mt_bench"), filepath.Join(data, "mt_bench_human_judgments")}, store.ImportOptions{}); err != nil {
+		b.Fatal(err)
+	}
+	r, err := buildReport(ctx, s, ReportOptions{Judge: "gpt-4"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	var buf bytes.Buffer
+	for b.Loop() {
+		buf.Reset()
+		if err := writeReportHTML(ctx, &buf, s, r); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(buf.Len())/1e6, "MB")
 }
