@@ -3,7 +3,7 @@ GO_TAGS_APP := desktop,production,webkit2_41
 GO_TAGS_DEV := dev,webkit2_41
 GO_PACKAGES = $(shell go list ./... | grep -v /node_modules/)
 
-.PHONY: run test deps build build-dev frontend test-go test-frontend test-e2e bench vet tidy-check clean
+.PHONY: run test deps build build-dev cli frontend report-template test-go test-frontend test-e2e bench vet tidy-check clean
 
 run: deps build
 	./build/run.sh $(ARGS)
@@ -13,8 +13,13 @@ test: deps tidy-check vet test-go test-frontend test-e2e
 deps:
 	./build/deps.sh all
 
+# The app's assets and the exported report's template (frontend/dist-report).
 frontend:
 	cd frontend && npm run build
+
+# Only the exported report's template, for the headless binary.
+report-template:
+	cd frontend && npm run build:report
 
 build: frontend
 	go build -tags $(GO_TAGS_APP) -o build/bin/concord .
@@ -26,21 +31,26 @@ build-dev: frontend
 tidy-check:
 	@go mod tidy -diff || { echo "go.mod/go.sum are not tidy: run go mod tidy" >&2; exit 1; }
 
+# The headless binary (no cgo, no window) with the HTML report template embedded.
+cli: report-template
+	CGO_ENABLED=0 go build -tags reporthtml -o build/bin/concord-cli .
+
 vet:
 	go vet $(GO_PACKAGES)
 
-test-go:
-	go test -count=1 $(GO_PACKAGES)
+# With the report template, so the HTML export's tests run too.
+test-go: report-template
+	go test -count=1 -tags reporthtml $(GO_PACKAGES)
 
 test-frontend:
 	cd frontend && npm run check && npm test
 
 test-e2e: build-dev
-	go build -o build/bin/concord-cli .
+	CGO_ENABLED=0 go build -tags reporthtml -o build/bin/concord-cli .
 	cd frontend && npm run e2e
 
 bench:
 	go test -run '^$$' -bench . -benchmem -timeout 30m $(GO_PACKAGES)
 
 clean:
-	rm -rf build/bin frontend/dist
+	rm -rf build/bin frontend/dist frontend/dist-report

@@ -46,7 +46,7 @@ judge/audit/SCHEMA.md.`,
 			if err != nil {
 				return err
 			}
-			if err := write(c.env.Stdout, r); err != nil {
+			if err := write(ctx, c.env.Stdout, s, r); err != nil {
 				return fmt.Errorf("report: write: %w", err)
 			}
 			return nil

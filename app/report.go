@@ -8,7 +8,6 @@ import (
 	"reflect"
 	"slices"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"github.com/wailsapp/wails/v2/pkg/runtime"
@@ -226,19 +225,25 @@ func resolveJudge(ctx context.Context, s *store.Store, judge string) (string, er
 var reportFormats = map[string]string{"text": "txt", "markdown": "md", "md": "md", "html": "html", "json": "json"}
 
 // reportWriter is the one switch from a format name to its renderer, for
-// the window's exports and the command line.
-func reportWriter(format string) (func(io.Writer, *audit.Report) error, error) {
+// the window's exports and the command line. The HTML report reads each
+// disagreement's answers and votes from s.
+func reportWriter(format string) (func(ctx context.Context, w io.Writer, s *store.Store, r *audit.Report) error, error) {
 	switch format {
 	case "text":
-		return audit.WriteText, nil
+		return plain(audit.WriteText), nil
 	case "markdown", "md":
-		return audit.WriteMarkdown, nil
+		return plain(audit.WriteMarkdown), nil
 	case "html":
-		return func(w io.Writer, r *audit.Report) error { return writeReportHTML(w, r, time.Now()) }, nil
+		return writeReportHTML, nil
 	case "json":
-		return func(w io.Writer, r *audit.Report) error { return writeJSON(w, r) }, nil
+		return plain(func(w io.Writer, r *audit.Report) error { return writeJSON(w, r) }), nil
 	}
 	return nil, fmt.Errorf("unknown format %q (want text, markdown, html or json)", format)
+}
+
+// plain adapts a renderer that needs nothing but the report.
+func plain(write func(io.Writer, *audit.Report) error) func(context.Context, io.Writer, *store.Store, *audit.Report) error {
+	return func(_ context.Context, w io.Writer, _ *store.Store, r *audit.Report) error { return write(w, r) }
 }
 
 // ExportReportHTML asks where to save and writes the standalone HTML report
@@ -298,7 +303,7 @@ func (a *App) exportReport(opts ReportOptions, format string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if err := writeFileAtomic(path, func(w io.Writer) error { return write(w, r) }); err != nil {
+	if err := writeFileAtomic(path, func(w io.Writer) error { return write(a.ctx, w, a.store, r) }); err != nil {
 		return "", fmt.Errorf("export report: %w", err)
 	}
 	return path, nil

@@ -1,15 +1,12 @@
 package app
 
 import (
-	"bytes"
 	"context"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
-	"concord/judge/audit"
 	"concord/store"
 )
 
@@ -208,15 +205,14 @@ func TestExportReport(t *testing.T) {
 		t.Error("ExportReportHTML without a window succeeded, want an error")
 	}
 	a.dialogs = fakeSave{}
-	if p, err := a.ExportReportHTML(opts); p != "" || err != nil {
-		t.Errorf("ExportReportHTML(cancelled) = %q, %v; want \"\", nil", p, err)
+	if p, err := a.ExportReportMarkdown(opts); p != "" || err != nil {
+		t.Errorf("ExportReportMarkdown(cancelled) = %q, %v; want \"\", nil", p, err)
 	}
 	for _, tt := range []struct {
 		export func(ReportOptions) (string, error)
 		file   string
 		want   string
 	}{
-		{a.ExportReportHTML, "r.html", "<svg"},
 		{a.ExportReportMarkdown, "r.md", "## Agreement with humans"},
 	} {
 		path := filepath.Join(t.TempDir(), tt.file)
@@ -231,38 +227,6 @@ func TestExportReport(t *testing.T) {
 		}
 		if !strings.Contains(string(b), tt.want) {
 			t.Errorf("export %s lacks %q", tt.file, tt.want)
-		}
-	}
-}
-
-// The HTML report escapes model and annotator names and loads nothing.
-func TestReportHTMLEscapesAndIsSelfContained(t *testing.T) {
-	evil := `<script>alert(1)</script><img src=x onerror=alert(2)>`
-	votes := []audit.HumanVote{
-		{Question: 1, Category: evil, ModelA: evil, ModelB: "b", Turn: 1, Verdict: audit.A, Annotator: evil, Group: "g", LenA: 400, LenB: 100},
-		{Question: 1, Category: evil, ModelA: evil, ModelB: "b", Turn: 1, Verdict: audit.B, Annotator: "x", Group: "g", LenA: 400, LenB: 100},
-		{Question: 2, Category: "c", ModelA: evil, ModelB: "b", Turn: 1, Verdict: audit.A, Annotator: "x", Group: "g", LenA: 50, LenB: 300},
-	}
-	verdicts := []audit.JudgeVerdict{
-		{Judge: evil, Question: 1, Category: evil, ModelA: evil, ModelB: "b", Turn: 1, G1: audit.A, G2: audit.B, LenA: 400, LenB: 100},
-		{Judge: evil, Question: 2, Category: "c", ModelA: evil, ModelB: "b", Turn: 1, G1: audit.B, G2: audit.B, LenA: 50, LenB: 300},
-	}
-	opt := audit.DefaultOptions()
-	opt.Bootstrap = 20
-	r := audit.Compute(votes, verdicts, opt)
-	var buf bytes.Buffer
-	if err := writeReportHTML(&buf, r, time.Date(2026, 1, 2, 3, 4, 0, 0, time.UTC)); err != nil {
-		t.Fatal(err)
-	}
-	out := buf.String()
-	for _, bad := range []string{"<script", "<img", "http://", "https://", `src="`, "@import", "url("} {
-		if strings.Contains(strings.ToLower(out), bad) {
-			t.Errorf("HTML report contains %q", bad)
-		}
-	}
-	for _, want := range []string{"&lt;script&gt;alert(1)&lt;/script&gt;", "<svg", "Agreement with humans", "2026-01-02 03:04 UTC"} {
-		if !strings.Contains(out, want) {
-			t.Errorf("HTML report lacks %q", want)
 		}
 	}
 }

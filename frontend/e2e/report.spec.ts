@@ -94,24 +94,102 @@ test('a click on a disagreement opens its answers and votes', async ({ page }) =
   await expect(items.first()).toContainText('judge: inconsistent');
 });
 
-test('the HTML export opens from a file URL with its charts and no network request', async ({ page }) => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'concord-report-'));
-  const file = path.join(dir, 'report.html');
-  writeFileSync(file, cli('report', '--format', 'html', '--judge', 'gpt-4', '--humans', 'expert', '--turn', '1', '--bootstrap', '200'));
-  const requests: string[] = [];
-  page.on('request', (r) => requests.push(r.url()));
-  await page.goto(pathToFileURL(file).href);
-  await expect(page.locator('h1')).toContainText('gpt-4');
-  await expect(page.locator('table').first()).toContainText('66.0% (886/1343)');
-  const charts = page.locator('svg.chart');
-  expect(await charts.count()).toBeGreaterThanOrEqual(5);
-  for (const svg of await charts.all()) {
-    const box = await svg.boundingBox();
-    expect(box && box.width > 100 && box.height > 50).toBeTruthy();
-    expect(await svg.locator('rect, circle').count()).toBeGreaterThan(0);
+/** exportHTML writes `concord report --format html ARGS` to a temporary file and returns its file URL. */
+function exportHTML(db: string, ...args: string[]): string {
+  const file = path.join(mkdtempSync(path.join(tmpdir(), 'concord-report-')), 'report.html');
+  writeFileSync(file, execFileSync(CLI, ['--db', db, 'report', '--format', 'html', ...args], { maxBuffer: 64 << 20 }));
+  return pathToFileURL(file).href;
+}
+
+/** nonFileRequests records every request the page makes other than for file: URLs. */
+function nonFileRequests(page: import('@playwright/test').Page): string[] {
+  const out: string[] = [];
+  page.on('request', (r) => {
+    if (!r.url().startsWith('file:')) out.push(r.url());
+  });
+  return out;
+}
+
+test('the HTML export opens from a file URL with every section, its charts and no network request', async ({ page }) => {
+  const url = exportHTML(process.env.CONCORD_E2E_DB!, '--judge', 'gpt-4', '--humans', 'expert', '--turn', '1', '--bootstrap', '200');
+  const requests = nonFileRequests(page);
+  await page.goto(url);
+  await expect(page.locator('h1')).toContainText('gpt-4 vs expert humans');
+  await expect(page.getByTestId('report-totals')).toContainText('1,343 human votes');
+  const cell = (id: string) => page.getByTestId(id).locator('.pct');
+  await expect(cell('agree-judge-1-with')).toHaveText('66%');
+  await expect(cell('agree-judge-1-without')).toHaveText('85%');
+  await expect(cell('agree-human-1-with')).toHaveText('63%');
+  await expect(cell('agree-human-1-without')).toHaveText('81%');
+  for (const panel of ['agreement', 'position', 'length', 'models', 'close', 'disagreements', 'annotators']) {
+    await expect(page.getByTestId(`panel-${panel}`)).toBeVisible();
   }
-  expect(requests.length).toBeGreaterThan(0);
-  expect(requests.filter((u) => !u.startsWith('file:'))).toEqual([]);
+  await expect(page.getByTestId('kendall')).toContainText('0.867');
+  await expect(page.getByTestId('panel-annotators').locator('tbody tr').first()).toBeVisible();
+  await expect(page.getByTestId('warn-position')).toContainText('both orders');
+  for (const id of ['chart-agreement', 'chart-position-category', 'chart-position-pair', 'chart-length', 'chart-board-human', 'chart-board-judge']) {
+    await expect(page.getByTestId(id).locator('canvas')).toHaveAttribute('data-drawn', 'true');
+  }
+  // Read-only: nothing that needs the database.
+  await expect(page.getByTestId('close-more')).toHaveCount(0);
+  await expect(page.getByTestId('dis-more')).toHaveCount(0);
+  await expect(page.getByTestId('export-html')).toHaveCount(0);
+  // The disagreement browser works from the embedded data, filters included.
+  const items = page.getByTestId('dis-item');
+  const all = Number(((await page.getByTestId('dis-count').textContent()) ?? '').replace(/[^0-9]/g, ''));
+  expect(all).toBeGreaterThan(0);
+  await expect(items.first()).toBeVisible();
+  const m = /(\d+) of (\d+) disagree/.exec((await items.first().textContent()) ?? '');
+  await items.first().click();
+  const detail = page.getByTestId('dis-detail');
+  await expect(detail.getByTestId('dis-answer-a').locator('.md')).not.toBeEmpty();
+  await expect(detail.getByTestId('dis-answer-b').locator('.md')).not.toBeEmpty();
+  expect(await detail.getByTestId('dis-votes').locator('tbody tr').count()).toBeGreaterThanOrEqual(Number(m![2]));
+  await expect(detail.getByTestId('dis-g1')).toBeVisible();
+  await page.getByTestId('dis-inconsistent').check();
+  await expect(items.first()).toContainText('judge: inconsistent');
+  const some = Number(((await page.getByTestId('dis-count').textContent()) ?? '').replace(/[^0-9]/g, ''));
+  expect(some).toBeGreaterThan(0);
+  expect(some).toBeLessThan(all);
+  expect(requests).toEqual([]);
+});
+
+test('a hostile answer in the HTML export stays inert', async ({ page }) => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'concord-hostile-'));
+  const votes = path.join(dir, 'votes');
+  mkdirSync(votes);
+  const head = 'question_id,model_a,model_b,winner,judge,turn\n';
+  writeFileSync(path.join(votes, 'human.csv'), head + '66601,evil-a,evil-b,model_a,expert_1,1\n66601,evil-a,evil-b,model_a,expert_2,1\n');
+  writeFileSync(path.join(votes, 'gpt4_pair.csv'), head + '66601,evil-a,evil-b,model_b,gpt4_pair,1\n');
+  const db = path.join(dir, 'hostile.db');
+  execFileSync(CLI, ['--db', db, 'import', path.join(here, 'fixtures/hostile'), votes]);
+  const url = exportHTML(db, '--bootstrap', '0');
+  const requests = nonFileRequests(page);
+  const dialogs: string[] = [];
+  page.on('dialog', (d) => {
+    dialogs.push(d.message());
+    void d.dismiss();
+  });
+  await page.goto(url);
+  await page.getByTestId('dis-item').first().click();
+  const detail = page.getByTestId('dis-detail');
+  await expect(detail.getByTestId('dis-answer-a')).toContainText('Answer A');
+  for (const e of await detail.locator('a, div, img').all()) await e.hover({ force: true, timeout: 1000 }).catch(() => {});
+  for (const a of await detail.locator('a').all()) await a.click({ force: true, timeout: 1000 }).catch(() => {});
+  await page.waitForTimeout(300);
+  const state = await page.evaluate(() => {
+    const all = [...document.querySelectorAll('[data-testid="dis-detail"] *')];
+    return {
+      pwned: (window as unknown as { __pwned?: string }).__pwned ?? null,
+      dangerous: all.filter((e) => /^(script|iframe|object|embed|form|input|style|meta|base|svg)$/i.test(e.tagName)).map((e) => e.tagName),
+      handlers: all.flatMap((e) => [...e.attributes].filter((a) => /^on/i.test(a.name)).map((a) => `${e.tagName}@${a.name}`)),
+      jsLinks: all.filter((e) => /^\s*javascript:/i.test(e.getAttribute('href') ?? '')).length,
+    };
+  });
+  expect(state).toEqual({ pwned: null, dangerous: [], handlers: [], jsLinks: 0 });
+  expect(dialogs).toEqual([]);
+  expect(page.url()).toBe(url);
+  expect(requests).toEqual([]);
 });
 
 /** openStudyOnAnnotate follows an "Open in Annotate" link and checks the study opens (identifying first if needed). */
