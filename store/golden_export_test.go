@@ -18,7 +18,7 @@ import (
 	"concord/store"
 )
 
-// goldenExports pins the SHA-256 of every export of two data sets, so that a
+// goldenExports pins the SHA-256 of every export of three data sets, so that a
 // refactoring of the vote and verdict vocabulary that changes a byte of any
 // export fails here. The digests were made from the code before that
 // refactoring (commit 119e2f1) by running this test with empty maps and
