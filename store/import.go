@@ -19,6 +19,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"concord/store/outcome"
 )
 
 // Kind is what an input file holds.
@@ -440,7 +442,7 @@ func (im *importer) file(f inputFile, fr *FileReport, progress func(int)) error 
 		votes = im.startVoteWriter()
 		defer votes.finish()
 	}
-	next := func() (outcome, error) {
+	next := func() (result, error) {
 		line, raw, err := rr.Next()
 		if err != nil {
 			return 0, err
@@ -449,7 +451,7 @@ func (im *importer) file(f inputFile, fr *FileReport, progress func(int)) error 
 	}
 	if cr, ok := rr.(*csvReader); ok && f.kind == KindVotes {
 		if set, ok := csvVoteColumns(cr.header); ok {
-			next = func() (outcome, error) {
+			next = func() (result, error) {
 				line, cells, err := cr.row()
 				if err != nil {
 					return 0, err
@@ -507,7 +509,7 @@ func (im *importer) file(f inputFile, fr *FileReport, progress func(int)) error 
 
 // record applies one record of a file of the given kind, name (its base
 // name without extension) and source (see relSource).
-func (im *importer) record(kind Kind, line int, raw []byte, name, source string) (outcome, error) {
+func (im *importer) record(kind Kind, line int, raw []byte, name, source string) (result, error) {
 	switch kind {
 	case KindQuestions:
 		return im.question(line, raw, source)
@@ -525,18 +527,19 @@ func (im *importer) record(kind Kind, line int, raw []byte, name, source string)
 	return 0, fmt.Errorf("unknown kind %q", kind)
 }
 
-type outcome int
+// result is what importing one record did.
+type result int
 
 const (
-	added outcome = iota
+	added result = iota
 	unchanged
 	replaced
 	deferred // written with its chunk and counted then
 )
 
-// count adds an outcome to the report's counts (deferred ones are counted
+// count adds a result to the report's counts (deferred ones are counted
 // when written).
-func (fr *FileReport) count(o outcome) {
+func (fr *FileReport) count(o result) {
 	switch o {
 	case added:
 		fr.Added++
@@ -564,7 +567,7 @@ func relSource(path string) string {
 
 // upsert inserts a keyed record, or leaves it when its hash is unchanged, or
 // replaces it (with --replace) or reports the conflict.
-func (im *importer) upsert(line int, what, existsQ string, existsArgs []any, hash string, insert func() (sql.Result, error), update func() error) (outcome, error) {
+func (im *importer) upsert(line int, what, existsQ string, existsArgs []any, hash string, insert func() (sql.Result, error), update func() error) (result, error) {
 	// Insert first (OR IGNORE): a new record, the usual case, costs one
 	// statement; the stored one is read only when the key exists.
 	res, err := insert()
@@ -599,7 +602,7 @@ type questionRec struct {
 	Reference  []string `json:"reference"`
 }
 
-func (im *importer) question(line int, raw []byte, source string) (outcome, error) {
+func (im *importer) question(line int, raw []byte, source string) (result, error) {
 	var r questionRec
 	if err := decodeRecord(line, raw, &r); err != nil {
 		return 0, err
@@ -615,7 +618,7 @@ func (im *importer) question(line int, raw []byte, source string) (outcome, erro
 	return im.putQuestion(line, *r.QuestionID, *r.Category, r.Turns, r.Reference, source)
 }
 
-func (im *importer) putQuestion(line, id int, category string, turns, ref []string, source string) (outcome, error) {
+func (im *importer) putQuestion(line, id int, category string, turns, ref []string, source string) (result, error) {
 	for i, t := range turns {
 		if strings.TrimSpace(t) == "" {
 			return 0, fieldErr(line, fmt.Sprintf("turns[%d]", i), "empty turn")
@@ -659,7 +662,7 @@ func (im *importer) checkQuestion(line int, field string, id int) error {
 	return nil
 }
 
-func (im *importer) answer(line int, raw []byte, model, source string) (outcome, error) {
+func (im *importer) answer(line int, raw []byte, model, source string) (result, error) {
 	var r answerRec
 	if err := decodeRecord(line, raw, &r); err != nil {
 		return 0, err
@@ -673,7 +676,7 @@ func (im *importer) answer(line int, raw []byte, model, source string) (outcome,
 	return im.putAnswer(line, *r.QuestionID, model, r.Choices[0].Turns, r.AnswerID, source, "choices[0].turns")
 }
 
-func (im *importer) putAnswer(line, qid int, model string, turns []string, answerID, source, field string) (outcome, error) {
+func (im *importer) putAnswer(line, qid int, model string, turns []string, answerID, source, field string) (result, error) {
 	if err := im.checkQuestion(line, "question_id", qid); err != nil {
 		return 0, err
 	}
@@ -715,7 +718,7 @@ func (im *importer) modelID(name string, create bool) (int64, error) {
 	return id, nil
 }
 
-func (im *importer) reference(line int, raw []byte, model string) (outcome, error) {
+func (im *importer) reference(line int, raw []byte, model string) (result, error) {
 	var r answerRec
 	if err := decodeRecord(line, raw, &r); err != nil {
 		return 0, err
@@ -744,7 +747,7 @@ func (im *importer) reference(line int, raw []byte, model string) (outcome, erro
 		})
 }
 
-func (im *importer) prompt(line int, raw []byte) (outcome, error) {
+func (im *importer) prompt(line int, raw []byte) (result, error) {
 	var p Prompt
 	if err := decodeRecord(line, raw, &p); err != nil {
 		return 0, err
@@ -810,9 +813,7 @@ type judgmentRec struct {
 	Winner       string          `json:"winner"`
 }
 
-var gameWinners = map[string]bool{"model_1": true, "model_2": true, "tie": true, "error": true}
-
-func (im *importer) judgment(line int, raw []byte, source string) (outcome, error) {
+func (im *importer) judgment(line int, raw []byte, source string) (result, error) {
 	var r judgmentRec
 	if err := decodeRecord(line, raw, &r); err != nil {
 		return 0, err
@@ -834,41 +835,29 @@ func (im *importer) judgment(line int, raw []byte, source string) (outcome, erro
 	if judge == "" {
 		return 0, fieldErr(line, "judge", "want [model, prompt name]")
 	}
-	if !gameWinners[r.G1Winner] {
+	g1w, err := outcome.ParseGame(r.G1Winner)
+	if err != nil || g1w == outcome.Inconsistent {
 		return 0, fieldErr(line, "g1_winner", "want model_1, model_2, tie or error, got %q", r.G1Winner)
 	}
-	if !gameWinners[r.G2Winner] {
+	g2w, err := outcome.ParseGame(r.G2Winner)
+	if err != nil || g2w == outcome.Inconsistent {
 		return 0, fieldErr(line, "g2_winner", "want model_1, model_2, tie or error, got %q", r.G2Winner)
 	}
 	if err := im.checkUnit(line, *r.QuestionID, r.Model1, r.Model2, turn, "model_1", "model_2"); err != nil {
 		return 0, err
 	}
-	g1 := Game{Winner: r.G1Winner, Judgment: r.G1Judgment, UserPrompt: r.G1UserPrompt}
-	g2 := Game{Winner: r.G2Winner, Judgment: r.G2Judgment, UserPrompt: r.G2UserPrompt}
-	m1, m2 := r.Model1, r.Model2
-	if m1 > m2 {
+	g1 := Game{Judgment: r.G1Judgment, UserPrompt: r.G1UserPrompt}
+	g2 := Game{Judgment: r.G2Judgment, UserPrompt: r.G2UserPrompt}
+	m1, m2, swapped := outcome.CanonicalPair(r.Model1, r.Model2)
+	if swapped {
 		// Canonical order: the game that showed the alphabetically first model first is g1.
-		m1, m2 = m2, m1
 		g1, g2 = g2, g1
-		g1.Winner, g2.Winner = swapWinner(g1.Winner), swapWinner(g2.Winner)
+		g1w, g2w = g2w.Swap(), g1w.Swap()
 	}
+	g1.Winner, g2.Winner = g1w.Game(), g2w.Game()
 	v := Verdict{Judge: judge, JudgeModel: judge, Prompt: prompt, PromptHash: im.prompts[prompt], QuestionID: *r.QuestionID,
-		Model1: m1, Model2: m2, Turn: turn, G1: &g1, G2: &g2, Combined: Combine(g1.Winner, g2.Winner)}
+		Model1: m1, Model2: m2, Turn: turn, G1: &g1, G2: &g2, Combined: outcome.Combine(g1w, g2w).Game()}
 	return im.putVerdict(line, v, source)
-}
-
-func swapWinner(w string) string {
-	switch w {
-	case "model_1":
-		return "model_2"
-	case "model_2":
-		return "model_1"
-	case "model_a":
-		return "model_b"
-	case "model_b":
-		return "model_a"
-	}
-	return w
 }
 
 // checkUnit verifies that a vote or verdict names a known question, two
@@ -898,7 +887,7 @@ func (im *importer) checkUnit(line, qid int, ma, mb string, turn int, fa, fb str
 	return nil
 }
 
-func (im *importer) putVerdict(line int, v Verdict, source string) (outcome, error) {
+func (im *importer) putVerdict(line int, v Verdict, source string) (result, error) {
 	jid, err := im.judgeID(v.Judge, v.JudgeModel)
 	if err != nil {
 		return 0, &recordError{Line: line, Err: err}
@@ -1089,16 +1078,7 @@ func (f flexInt) get(line int, field string, required bool) (int, error) {
 	return f.N, nil
 }
 
-var voteWinners = map[string]string{
-	"model_a": "model_a", "model_b": "model_b", "tie": "tie",
-	"tie (bothbad)": "both_bad", "both_bad": "both_bad",
-}
-
-var verdictWinners = map[string]string{
-	"model_a": "model_1", "model_b": "model_2", "tie": "tie", "tie (inconsistent)": "inconsistent", "error": "error",
-}
-
-func (im *importer) vote(line int, raw []byte, source string) (outcome, error) {
+func (im *importer) vote(line int, raw []byte, source string) (result, error) {
 	var r voteRec
 	if err := decodeRecord(line, raw, &r); err != nil {
 		return 0, err
@@ -1108,7 +1088,7 @@ func (im *importer) vote(line int, raw []byte, source string) (outcome, error) {
 
 // putVote checks a decoded vote record and queues it for writing (or, for an
 // LLM judge's record in a votes file, writes the verdict).
-func (im *importer) putVote(line int, r *voteRec, source string) (outcome, error) {
+func (im *importer) putVote(line int, r *voteRec, source string) (result, error) {
 	qid, err := r.QuestionID.get(line, "question_id", true)
 	if err != nil {
 		return 0, err
@@ -1145,27 +1125,26 @@ func (im *importer) putVote(line int, r *voteRec, source string) (outcome, error
 		return 0, err
 	}
 	if isLLM {
-		w, ok := verdictWinners[r.Winner]
-		if !ok {
-			return 0, fieldErr(line, "winner", "want model_a, model_b, tie or tie (inconsistent), got %q", r.Winner)
+		w, err := outcome.ParseHFVerdict(r.Winner)
+		if err != nil {
+			return 0, fieldErr(line, "winner", "%s", err)
 		}
-		m1, m2 := r.ModelA, r.ModelB
-		if m1 > m2 {
-			m1, m2 = m2, m1
-			w = swapWinner(w)
+		m1, m2, swapped := outcome.CanonicalPair(r.ModelA, r.ModelB)
+		if swapped {
+			w = w.Swap()
 		}
 		return im.putVerdict(line, Verdict{Judge: judge, JudgeModel: judge, Prompt: prompt, PromptHash: im.prompts[prompt],
-			QuestionID: qid, Model1: m1, Model2: m2, Turn: turn, Combined: w}, source)
+			QuestionID: qid, Model1: m1, Model2: m2, Turn: turn, Combined: w.Game()}, source)
 	}
-	w, ok := voteWinners[r.Winner]
-	if !ok {
-		return 0, fieldErr(line, "winner", "want model_a, model_b, tie or tie (bothbad), got %q", r.Winner)
+	won, err := outcome.ParseHFVote(r.Winner)
+	if err != nil {
+		return 0, fieldErr(line, "winner", "%s", err)
 	}
-	ma, mb := r.ModelA, r.ModelB
-	if ma > mb {
-		ma, mb = mb, ma
-		w = swapWinner(w)
+	ma, mb, swapped := outcome.CanonicalPair(r.ModelA, r.ModelB)
+	if swapped {
+		won = won.Swap()
 	}
+	w := won.Vote()
 	if r.Left != "" && r.Left != ma && r.Left != mb {
 		return 0, fieldErr(line, "left_model", "%q is neither model of the pair", r.Left)
 	}

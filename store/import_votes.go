@@ -238,7 +238,7 @@ func (im *importer) storedVoteByID(uid string) (storedVote, error) {
 // next ordinal until it finds a free id or a stored vote it has not matched
 // yet. So a file needs no memory of the keys it has seen, and the n-th
 // repeat of a key gets ordinal n+1, as when the file is imported again.
-func (im *importer) settle(v *pendingVote, sv storedVote, before int64, taken map[int64]bool) (outcome, error) {
+func (im *importer) settle(v *pendingVote, sv storedVote, before int64, taken map[int64]bool) (result, error) {
 	for {
 		id := sv.id
 		if id == 0 {
@@ -351,7 +351,7 @@ func (im *importer) batchInsert(n int, packed bool) (*sql.Stmt, error) {
 
 // compareVote compares a vote with the stored vote of the same id: the same
 // is unchanged, a different one is an error or, with --replace, replaces it.
-func (im *importer) compareVote(v *pendingVote, sv storedVote) (outcome, error) {
+func (im *importer) compareVote(v *pendingVote, sv storedVote) (result, error) {
 	if sv.annotator == v.annotator && sv.winner == v.winner && sv.left == v.left {
 		return unchanged, nil
 	}

@@ -16,6 +16,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"concord/store/outcome"
 )
 
 // LocalGroup is the group of an annotator first seen in the app.
@@ -277,9 +279,7 @@ func studyPairs(spec StudySpec) ([][2]string, error) {
 		if a == "" || b == "" || a == b {
 			return nil, fmt.Errorf("pair %q vs %q: a pair needs two different models", a, b)
 		}
-		if b < a {
-			a, b = b, a
-		}
+		a, b, _ = outcome.CanonicalPair(a, b)
 		if k := [2]string{a, b}; !seen[k] {
 			seen[k] = true
 			out = append(out, k)
@@ -653,26 +653,17 @@ func (s *Store) NextItem(ctx context.Context, studyID int64, annotator string) (
 	return &next[0], nil
 }
 
-// canonicalWinner maps a screen verdict to the stored winner given the left model.
+// canonicalWinner maps a screen verdict to the stored winner given the left
+// model: the screen's pair is (left, right), the table's (ModelA, ModelB).
 func canonicalWinner(verdict string, e QueueEntry) (string, error) {
-	switch verdict {
-	case VerdictA, VerdictB:
-		m := e.Left
-		if verdict == VerdictB {
-			m = e.Right()
-		}
-		if m == e.ModelA {
-			return "model_a", nil
-		}
-		return "model_b", nil
-	case VerdictTie:
-		return "tie", nil
-	case VerdictBothBad:
-		return "both_bad", nil
-	case VerdictSkip:
-		return "skip", nil
+	w, err := outcome.ParseScreen(verdict)
+	if err != nil {
+		return "", fmt.Errorf("unknown verdict %q (want A, B, tie, both_bad or skip)", verdict)
 	}
-	return "", fmt.Errorf("unknown verdict %q (want A, B, tie, both_bad or skip)", verdict)
+	if e.Left != e.ModelA {
+		w = w.Swap()
+	}
+	return w.Vote(), nil
 }
 
 func newUID() string {
