@@ -1,0 +1,239 @@
+package store
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"concord/store/outcome"
+)
+
+// MaxVoteTimeMS caps the time on task stored with one vote (one hour): a
+// longer figure means the clock was left running, not work.
+const MaxVoteTimeMS = 3600_000
+
+// Verdicts an annotator can give, in screen terms (A is the left answer).
+const (
+	VerdictA       = "A"
+	VerdictB       = "B"
+	VerdictTie     = "tie"
+	VerdictBothBad = "both_bad"
+	VerdictSkip    = "skip"
+)
+
+// ErrNothingToUndo is returned by Undo when the annotator has no current vote in the study.
+var ErrNothingToUndo = errors.New("nothing to undo")
+
+// ErrAlreadyVoted is returned by RecordVote when the item's turn already has a current vote.
+var ErrAlreadyVoted = errors.New("this turn already has a vote; undo it first")
+
+// VoteRequest is one verdict on the turn of a study item.
+type VoteRequest struct {
+	StudyID   int64  `json:"study_id"`
+	Annotator string `json:"annotator"`
+	Pos       int    `json:"pos"`
+	Turn      int    `json:"turn"`
+	// Verdict is "A" (left better), "B" (right better), "tie", "both_bad" or "skip".
+	Verdict   string `json:"verdict"`
+	TimeMS    int64  `json:"time_ms"`
+	Rationale string `json:"rationale"`
+}
+
+// canonicalWinner maps a screen verdict to the stored winner given the left
+// model: the screen's pair is (left, right), the table's (ModelA, ModelB).
+func canonicalWinner(verdict string, e QueueEntry) (string, error) {
+	w, err := outcome.ParseScreen(verdict)
+	if err != nil {
+		return "", fmt.Errorf("unknown verdict %q (want A, B, tie, both_bad or skip)", verdict)
+	}
+	if e.Left != e.ModelA {
+		w = w.Swap()
+	}
+	return w.Vote(), nil
+}
+
+func newUID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+// RecordVote stores one verdict as a new row of the votes log, in one
+// transaction that has committed when it returns. The left model comes from
+// the annotator's queue, never from the caller. An annotator not yet known
+// is created in group "local".
+func (s *Store) RecordVote(ctx context.Context, req VoteRequest) (*Vote, error) {
+	req.Annotator = strings.TrimSpace(req.Annotator)
+	if req.Annotator == "" {
+		return nil, errors.New("vote: identify yourself first (annotator name is empty)")
+	}
+	q, err := s.Queue(ctx, req.StudyID, req.Annotator)
+	if err != nil {
+		return nil, fmt.Errorf("vote: %w", err)
+	}
+	var entry QueueEntry
+	found := false
+	for _, e := range q {
+		if e.Pos == req.Pos {
+			entry, found = e, true
+			break
+		}
+	}
+	if !found {
+		return nil, fmt.Errorf("vote: study %d has no item %d", req.StudyID, req.Pos)
+	}
+	if !slices.Contains(entry.Turns, req.Turn) {
+		return nil, fmt.Errorf("vote: item %d of study %d has no turn %d to vote", req.Pos, req.StudyID, req.Turn)
+	}
+	it := entry.StudyItem
+	winner, err := canonicalWinner(req.Verdict, entry)
+	if err != nil {
+		return nil, fmt.Errorf("vote: %w", err)
+	}
+	ms := min(max(req.TimeMS, 0), MaxVoteTimeMS)
+	now := s.Now().UTC()
+	v := &Vote{UID: newUID(), Annotator: req.Annotator, QuestionID: it.QuestionID, ModelA: it.ModelA, ModelB: it.ModelB,
+		Turn: req.Turn, Winner: winner, Left: entry.Left, StudyID: req.StudyID, CreatedAt: now, TimeMS: ms,
+		Rationale: strings.TrimSpace(req.Rationale), Source: "concord"}
+	err = s.Write(ctx, func(tx *sql.Tx) error {
+		aid, grp, err := ensureAnnotator(ctx, tx, req.Annotator)
+		if err != nil {
+			return err
+		}
+		v.Group = grp
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM votes WHERE annotator_id = ? AND study_id = ? AND question_id = ? AND model_a = ? AND model_b = ? AND turn = ? AND withdrawn_at IS NULL`,
+			aid, req.StudyID, it.QuestionID, it.ModelA, it.ModelB, req.Turn).Scan(&n); err != nil {
+			return err
+		}
+		if n > 0 {
+			return ErrAlreadyVoted
+		}
+		return insertVote(ctx, tx, v, aid, now)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("vote: %w", err)
+	}
+	return v, nil
+}
+
+// insertVote appends a vote made in the app to the log and sets its ID.
+func insertVote(ctx context.Context, tx *sql.Tx, v *Vote, annotatorID int64, now time.Time) error {
+	res, err := tx.ExecContext(ctx, `INSERT INTO votes(uid, annotator_id, question_id, model_a, model_b, turn, winner, left_model, study_id, created_at, time_ms, rationale, source)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		v.UID, annotatorID, v.QuestionID, v.ModelA, v.ModelB, v.Turn, v.Winner, v.Left, v.StudyID, now.Format(time.RFC3339Nano), v.TimeMS, v.Rationale, v.Source)
+	if err != nil {
+		return err
+	}
+	v.ID, _ = res.LastInsertId()
+	return nil
+}
+
+func ensureAnnotator(ctx context.Context, tx *sql.Tx, name string) (int64, string, error) {
+	var id int64
+	var grp string
+	err := tx.QueryRowContext(ctx, `SELECT id, grp FROM annotators WHERE name = ?`, name).Scan(&id, &grp)
+	if err == nil {
+		return id, grp, nil
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return 0, "", err
+	}
+	res, err := tx.ExecContext(ctx, `INSERT INTO annotators(name, grp) VALUES (?, ?)`, name, LocalGroup)
+	if err != nil {
+		return 0, "", err
+	}
+	id, _ = res.LastInsertId()
+	return id, LocalGroup, nil
+}
+
+// Undo withdraws the annotator's latest current vote in the study (the row
+// stays in the log with withdrawn_at set) and returns it.
+func (s *Store) Undo(ctx context.Context, studyID int64, annotator string) (*Vote, error) {
+	var v Vote
+	err := s.Write(ctx, func(tx *sql.Tx) error {
+		err := tx.QueryRowContext(ctx, `SELECT v.id, v.uid, v.question_id, v.model_a, v.model_b, v.turn, v.winner, coalesce(v.left_model, '')
+			FROM votes v JOIN annotators a ON a.id = v.annotator_id
+			WHERE v.study_id = ? AND a.name = ? AND v.withdrawn_at IS NULL ORDER BY v.id DESC LIMIT 1`, studyID, annotator).
+			Scan(&v.ID, &v.UID, &v.QuestionID, &v.ModelA, &v.ModelB, &v.Turn, &v.Winner, &v.Left)
+		if errors.Is(err, sql.ErrNoRows) {
+			return ErrNothingToUndo
+		}
+		if err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE votes SET withdrawn_at = ? WHERE id = ?`, s.Now().UTC().Format(time.RFC3339Nano), v.ID)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("undo: %w", err)
+	}
+	v.Annotator, v.StudyID = annotator, studyID
+	return &v, nil
+}
+
+// Skipped turns: a turn the annotator skipped comes back once, after every
+// unvoted turn of their queue (in queue order). A verdict on it then replaces
+// the skip: the skip row is withdrawn, as an undo would, in the transaction
+// that records the verdict, so the log keeps both. Skipping it a second time
+// leaves it skipped for good. Skips count as done in Progress throughout.
+
+// ErrNotSkipped is returned by ReplaceSkip when the turn's current vote is not a skip.
+var ErrNotSkipped = errors.New("this turn has no skip to replace")
+
+// ReplaceSkip records a verdict on a turn whose current vote is a skip: in
+// one transaction it withdraws the skip and inserts the new vote (which may
+// be a second skip). It returns ErrNotSkipped when the current vote is not a
+// skip, or there is none (then RecordVote is the call to make).
+func (s *Store) ReplaceSkip(ctx context.Context, req VoteRequest) (*Vote, error) {
+	req.Annotator = strings.TrimSpace(req.Annotator)
+	q, err := s.Queue(ctx, req.StudyID, req.Annotator)
+	if err != nil {
+		return nil, fmt.Errorf("vote: %w", err)
+	}
+	i := slices.IndexFunc(q, func(e QueueEntry) bool { return e.Pos == req.Pos })
+	if i < 0 {
+		return nil, fmt.Errorf("vote: study %d has no item %d", req.StudyID, req.Pos)
+	}
+	entry := q[i]
+	if !slices.Contains(entry.Turns, req.Turn) {
+		return nil, fmt.Errorf("vote: item %d of study %d has no turn %d to vote", req.Pos, req.StudyID, req.Turn)
+	}
+	winner, err := canonicalWinner(req.Verdict, entry)
+	if err != nil {
+		return nil, fmt.Errorf("vote: %w", err)
+	}
+	it := entry.StudyItem
+	now := s.Now().UTC()
+	v := &Vote{UID: newUID(), Annotator: req.Annotator, QuestionID: it.QuestionID, ModelA: it.ModelA, ModelB: it.ModelB,
+		Turn: req.Turn, Winner: winner, Left: entry.Left, StudyID: req.StudyID, CreatedAt: now,
+		TimeMS: min(max(req.TimeMS, 0), MaxVoteTimeMS), Rationale: strings.TrimSpace(req.Rationale), Source: "concord"}
+	err = s.Write(ctx, func(tx *sql.Tx) error {
+		var id, aid int64
+		var cur, grp string
+		err := tx.QueryRowContext(ctx, `SELECT v.id, v.winner, a.id, a.grp FROM votes v JOIN annotators a ON a.id = v.annotator_id
+			WHERE a.name = ? AND v.study_id = ? AND v.question_id = ? AND v.model_a = ? AND v.model_b = ? AND v.turn = ? AND v.withdrawn_at IS NULL`,
+			req.Annotator, req.StudyID, it.QuestionID, it.ModelA, it.ModelB, req.Turn).Scan(&id, &cur, &aid, &grp)
+		if errors.Is(err, sql.ErrNoRows) || (err == nil && cur != VerdictSkip) {
+			return ErrNotSkipped
+		}
+		if err != nil {
+			return err
+		}
+		v.Group = grp
+		if _, err := tx.ExecContext(ctx, `UPDATE votes SET withdrawn_at = ? WHERE id = ?`, now.Format(time.RFC3339Nano), id); err != nil {
+			return err
+		}
+		return insertVote(ctx, tx, v, aid, now)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("vote: %w", err)
+	}
+	return v, nil
+}
