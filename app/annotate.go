@@ -211,11 +211,14 @@ func (a *App) Vote(in VoteInput) (*AnnotateItem, error) {
 	}
 	req := store.VoteRequest{StudyID: in.StudyID, Annotator: who, Pos: in.Pos, Turn: in.Turn,
 		Verdict: in.Verdict, TimeMS: in.TimeMS, Rationale: in.Rationale}
-	_, err = a.store.RecordVote(a.ctx, req)
-	if errors.Is(err, store.ErrAlreadyVoted) {
-		if _, rerr := a.store.ReplaceSkip(a.ctx, req); !errors.Is(rerr, store.ErrNotSkipped) {
-			err = rerr
-		}
+	skipped, err := a.store.Skipped(a.ctx, in.StudyID, who, in.Pos, in.Turn)
+	if err != nil {
+		return nil, err
+	}
+	if skipped {
+		_, err = a.store.ReplaceSkip(a.ctx, req)
+	} else {
+		_, err = a.store.RecordVote(a.ctx, req)
 	}
 	if err != nil {
 		return nil, err

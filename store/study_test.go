@@ -468,3 +468,50 @@ func TestStudiesActivity(t *testing.T) {
 		t.Errorf("StudiesActivity()[idle study] = %+v, want absent", a)
 	}
 }
+
+// TestSkippedChoosesTheOperation: a turn without a vote or with a choice is
+// not skipped (RecordVote is the call), a skipped one is (ReplaceSkip), and
+// ReplaceSkip refuses a turn that is not skipped.
+func TestSkippedChoosesTheOperation(t *testing.T) {
+	ctx := context.Background()
+	s := demoStore(t)
+	st := mustStudy(t, s, store.StudySpec{Name: "skips", Models: demoModels, Seed: 3})
+	nexts, err := s.NextTurns(ctx, st.ID, "sam", 2)
+	if err != nil || len(nexts) != 2 {
+		t.Fatalf("NextTurns = %v, %v", nexts, err)
+	}
+	skipped := func(n store.Next) bool {
+		t.Helper()
+		got, err := s.Skipped(ctx, st.ID, "sam", n.Entry.Pos, n.Turn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return got
+	}
+	req := func(n store.Next, verdict string) store.VoteRequest {
+		return store.VoteRequest{StudyID: st.ID, Annotator: "sam", Pos: n.Entry.Pos, Turn: n.Turn, Verdict: verdict}
+	}
+	if skipped(nexts[0]) {
+		t.Errorf("Skipped before any vote = true, want false")
+	}
+	if _, err := s.ReplaceSkip(ctx, req(nexts[0], "A")); !errors.Is(err, store.ErrNotSkipped) {
+		t.Errorf("ReplaceSkip on an unvoted turn = %v, want ErrNotSkipped", err)
+	}
+	for _, v := range []store.VoteRequest{req(nexts[0], "skip"), req(nexts[1], "tie")} {
+		if _, err := s.RecordVote(ctx, v); err != nil {
+			t.Fatalf("RecordVote(%+v): %v", v, err)
+		}
+	}
+	if !skipped(nexts[0]) || skipped(nexts[1]) {
+		t.Errorf("Skipped after a skip and a tie = %v, %v, want true, false", skipped(nexts[0]), skipped(nexts[1]))
+	}
+	if _, err := s.ReplaceSkip(ctx, req(nexts[0], "B")); err != nil {
+		t.Fatalf("ReplaceSkip on a skipped turn: %v", err)
+	}
+	if skipped(nexts[0]) {
+		t.Errorf("Skipped after ReplaceSkip with B = true, want false")
+	}
+	if _, err := s.Skipped(ctx, st.ID, "sam", 9999, 1); err == nil {
+		t.Errorf("Skipped on item 9999 succeeded, want an error")
+	}
+}

@@ -30,7 +30,8 @@ const (
 // ErrNothingToUndo is returned by Undo when the annotator has no current vote in the study.
 var ErrNothingToUndo = errors.New("nothing to undo")
 
-// ErrAlreadyVoted is returned by RecordVote when the item's turn already has a current vote.
+// ErrAlreadyVoted is returned by RecordVote when the item's turn already has a
+// current vote (a skip is replaced with ReplaceSkip instead; see Skipped).
 var ErrAlreadyVoted = errors.New("this turn already has a vote; undo it first")
 
 // VoteRequest is one verdict on the turn of a study item.
@@ -73,23 +74,9 @@ func (s *Store) RecordVote(ctx context.Context, req VoteRequest) (*Vote, error) 
 	if req.Annotator == "" {
 		return nil, errors.New("vote: identify yourself first (annotator name is empty)")
 	}
-	q, err := s.Queue(ctx, req.StudyID, req.Annotator)
+	entry, err := s.votedEntry(ctx, req.StudyID, req.Annotator, req.Pos, req.Turn)
 	if err != nil {
 		return nil, fmt.Errorf("vote: %w", err)
-	}
-	var entry QueueEntry
-	found := false
-	for _, e := range q {
-		if e.Pos == req.Pos {
-			entry, found = e, true
-			break
-		}
-	}
-	if !found {
-		return nil, fmt.Errorf("vote: study %d has no item %d", req.StudyID, req.Pos)
-	}
-	if !slices.Contains(entry.Turns, req.Turn) {
-		return nil, fmt.Errorf("vote: item %d of study %d has no turn %d to vote", req.Pos, req.StudyID, req.Turn)
 	}
 	it := entry.StudyItem
 	winner, err := canonicalWinner(req.Verdict, entry)
@@ -184,6 +171,45 @@ func (s *Store) Undo(ctx context.Context, studyID int64, annotator string) (*Vot
 // that records the verdict, so the log keeps both. Skipping it a second time
 // leaves it skipped for good. Skips count as done in Progress throughout.
 
+// votedEntry returns the annotator's queue entry for item pos of a study,
+// checking that it has the turn.
+func (s *Store) votedEntry(ctx context.Context, studyID int64, annotator string, pos, turn int) (QueueEntry, error) {
+	q, err := s.Queue(ctx, studyID, annotator)
+	if err != nil {
+		return QueueEntry{}, err
+	}
+	i := slices.IndexFunc(q, func(e QueueEntry) bool { return e.Pos == pos })
+	if i < 0 {
+		return QueueEntry{}, fmt.Errorf("study %d has no item %d", studyID, pos)
+	}
+	if !slices.Contains(q[i].Turns, turn) {
+		return QueueEntry{}, fmt.Errorf("item %d of study %d has no turn %d to vote", pos, studyID, turn)
+	}
+	return q[i], nil
+}
+
+// Skipped reports whether the annotator's current vote on a turn of a study
+// item is a skip: a choice on that turn then goes to ReplaceSkip, and to
+// RecordVote otherwise.
+func (s *Store) Skipped(ctx context.Context, studyID int64, annotator string, pos, turn int) (bool, error) {
+	annotator = strings.TrimSpace(annotator)
+	entry, err := s.votedEntry(ctx, studyID, annotator, pos, turn)
+	if err != nil {
+		return false, fmt.Errorf("vote: %w", err) // asked before a vote: the vote's error
+	}
+	var cur string
+	err = s.read.QueryRowContext(ctx, `SELECT v.winner FROM votes v JOIN annotators a ON a.id = v.annotator_id
+		WHERE a.name = ? AND v.study_id = ? AND v.question_id = ? AND v.model_a = ? AND v.model_b = ? AND v.turn = ? AND v.withdrawn_at IS NULL`,
+		annotator, studyID, entry.QuestionID, entry.ModelA, entry.ModelB, turn).Scan(&cur)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("skipped: %w", err)
+	}
+	return cur == VerdictSkip, nil
+}
+
 // ErrNotSkipped is returned by ReplaceSkip when the turn's current vote is not a skip.
 var ErrNotSkipped = errors.New("this turn has no skip to replace")
 
@@ -193,17 +219,9 @@ var ErrNotSkipped = errors.New("this turn has no skip to replace")
 // skip, or there is none (then RecordVote is the call to make).
 func (s *Store) ReplaceSkip(ctx context.Context, req VoteRequest) (*Vote, error) {
 	req.Annotator = strings.TrimSpace(req.Annotator)
-	q, err := s.Queue(ctx, req.StudyID, req.Annotator)
+	entry, err := s.votedEntry(ctx, req.StudyID, req.Annotator, req.Pos, req.Turn)
 	if err != nil {
 		return nil, fmt.Errorf("vote: %w", err)
-	}
-	i := slices.IndexFunc(q, func(e QueueEntry) bool { return e.Pos == req.Pos })
-	if i < 0 {
-		return nil, fmt.Errorf("vote: study %d has no item %d", req.StudyID, req.Pos)
-	}
-	entry := q[i]
-	if !slices.Contains(entry.Turns, req.Turn) {
-		return nil, fmt.Errorf("vote: item %d of study %d has no turn %d to vote", req.Pos, req.StudyID, req.Turn)
 	}
 	winner, err := canonicalWinner(req.Verdict, entry)
 	if err != nil {
