@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"sync"
 	"text/tabwriter"
 
 	"concord/store"
@@ -123,7 +122,7 @@ func (a *App) NextItem(studyID int64) (*AnnotateItem, error) {
 }
 
 func nextItem(ctx context.Context, s *store.Store, studyID int64, who string) (*AnnotateItem, error) {
-	st, err := cachedStudy(ctx, s, studyID)
+	st, err := s.CachedStudy(ctx, studyID)
 	if err != nil {
 		return nil, err
 	}
@@ -179,27 +178,6 @@ func fillItem(ctx context.Context, s *store.Store, st *store.Study, item *Annota
 	item.Right = upTo(c.Answers[n.Entry.Right()])
 	item.Reference = upTo(c.Reference)
 	return nil
-}
-
-// studies caches stored studies, which never change once created (the
-// counts in Study are computed over all its items on every read).
-var studies sync.Map // studyKey -> *store.Study
-
-type studyKey struct {
-	s  *store.Store
-	id int64
-}
-
-func cachedStudy(ctx context.Context, s *store.Store, id int64) (*store.Study, error) {
-	if st, ok := studies.Load(studyKey{s, id}); ok {
-		return st.(*store.Study), nil
-	}
-	st, err := s.Study(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	studies.Store(studyKey{s, id}, st)
-	return st, nil
 }
 
 // Vote records the verdict (committed before it returns) and returns the

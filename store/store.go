@@ -36,6 +36,8 @@ type Store struct {
 	Now func() time.Time
 	// Created reports whether Open made a new database file.
 	Created bool
+	// cache holds studies and queues, which never change once created.
+	cache studyCache
 }
 
 // dsn builds a connection string whose pragmas every pooled connection gets.

@@ -342,6 +342,29 @@ func (s *Store) Study(ctx context.Context, id int64) (*Study, error) {
 	return st, nil
 }
 
+// CachedStudy is Study remembered for the life of the Store: a study never
+// changes once created (its counts included). The caller must not modify
+// the result.
+func (s *Store) CachedStudy(ctx context.Context, id int64) (*Study, error) {
+	s.cache.mu.Lock()
+	st, ok := s.cache.studies[id]
+	s.cache.mu.Unlock()
+	if ok {
+		return st, nil
+	}
+	st, err := s.Study(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	s.cache.mu.Lock()
+	if s.cache.studies == nil {
+		s.cache.studies = map[int64]*Study{}
+	}
+	s.cache.studies[id] = st
+	s.cache.mu.Unlock()
+	return st, nil
+}
+
 // StudyItems returns a study's items in canonical order.
 func (s *Store) StudyItems(ctx context.Context, studyID int64) ([]StudyItem, error) {
 	rows, err := s.read.QueryContext(ctx, `SELECT pos, question_id, model_a, model_b, turns FROM study_items WHERE study_id = ? ORDER BY pos`, studyID)

@@ -44,10 +44,10 @@ type Next struct {
 // the same annotator always gets the same queue. Study items never change,
 // so queues are cached.
 func (s *Store) Queue(ctx context.Context, studyID int64, annotator string) ([]QueueEntry, error) {
-	k := queueKey{s, studyID, annotator}
-	queues.mu.Lock()
-	q, ok := queues.m[k]
-	queues.mu.Unlock()
+	k := queueKey{studyID, annotator}
+	s.cache.mu.Lock()
+	q, ok := s.cache.queues[k]
+	s.cache.mu.Unlock()
 	if ok {
 		return q, nil
 	}
@@ -60,26 +60,28 @@ func (s *Store) Queue(ctx context.Context, studyID int64, annotator string) ([]Q
 		return nil, err
 	}
 	q = BuildQueue(items, st.Seed, annotator)
-	queues.mu.Lock()
-	if len(queues.m) >= 64 {
-		clear(queues.m)
+	s.cache.mu.Lock()
+	if s.cache.queues == nil || len(s.cache.queues) >= 64 {
+		s.cache.queues = map[queueKey][]QueueEntry{}
 	}
-	queues.m[k] = q
-	queues.mu.Unlock()
+	s.cache.queues[k] = q
+	s.cache.mu.Unlock()
 	return q, nil
 }
 
+// studyCache keeps, for the life of a Store, what never changes once a
+// study is created: the stored studies and the annotators' queues derived
+// from them (pure functions of immutable rows; at most 64 queues).
+type studyCache struct {
+	mu      sync.Mutex
+	studies map[int64]*Study
+	queues  map[queueKey][]QueueEntry
+}
+
 type queueKey struct {
-	s         *Store
 	study     int64
 	annotator string
 }
-
-// queues caches derived queues; entries are pure functions of immutable rows.
-var queues = struct {
-	mu sync.Mutex
-	m  map[queueKey][]QueueEntry
-}{m: map[queueKey][]QueueEntry{}}
 
 // BuildQueue orders items for one annotator and places each pair's models
 // left and right, counterbalanced: within each model pair, half its items

@@ -515,3 +515,27 @@ func TestSkippedChoosesTheOperation(t *testing.T) {
 		t.Errorf("Skipped on item 9999 succeeded, want an error")
 	}
 }
+
+// TestCachedStudyPerStore: each Store caches its own studies, so two
+// databases with a study of the same id do not see each other's.
+func TestCachedStudyPerStore(t *testing.T) {
+	ctx := context.Background()
+	var ids []int64
+	var stores []*store.Store
+	for _, name := range []string{"first", "second"} {
+		s := demoStore(t)
+		ids = append(ids, mustStudy(t, s, store.StudySpec{Name: name, Models: demoModels, Seed: 1}).ID)
+		stores = append(stores, s)
+	}
+	if ids[0] != ids[1] {
+		t.Fatalf("study ids = %v, want the same id in both databases", ids)
+	}
+	for i, want := range []string{"first", "second"} {
+		for range 2 { // the second read comes from the cache
+			st, err := stores[i].CachedStudy(ctx, ids[i])
+			if err != nil || st.Name != want {
+				t.Fatalf("store %d: CachedStudy(%d) = %+v, %v, want %q", i, ids[i], st, err, want)
+			}
+		}
+	}
+}
