@@ -12,6 +12,7 @@ import (
 
 	"concord/app"
 	"concord/store"
+	"concord/store/storetest"
 )
 
 // Models of the fixture: their names must never reach an item.
@@ -75,11 +76,7 @@ func writerOf(answer string) string {
 // annotator, and a study over all three models with the given spec fields.
 func newAnnotateApp(t *testing.T, spec store.StudySpec) (*app.App, *store.Store, *store.Study) {
 	t.Helper()
-	s, err := store.Open(filepath.Join(t.TempDir(), "concord.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
+	s := storetest.MustOpen(t)
 	if _, err := s.Import(context.Background(), []string{annotateFixture(t)}, store.ImportOptions{}); err != nil {
 		t.Fatal(err)
 	}
@@ -272,14 +269,7 @@ func TestUpcomingIsWhatComesNext(t *testing.T) {
 }
 
 func TestVoteNeedsAnAnnotator(t *testing.T) {
-	s, err := store.Open(filepath.Join(t.TempDir(), "concord.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	if err := s.SeedDemo(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	s := storetest.MustOpenDemo(t)
 	a := app.New(s)
 	st, err := a.CreateStudy(store.StudySpec{Name: "nobody", Models: []string{"demo-aurora", "demo-basalt"}})
 	if err != nil {
@@ -409,11 +399,7 @@ func BenchmarkVoteAndNext(b *testing.B) {
 	if _, err := os.Stat(filepath.Join(data, "question.jsonl")); err != nil {
 		b.Skipf("MT-Bench data not found at %s: %v", data, err)
 	}
-	s, err := store.Open(filepath.Join(b.TempDir(), "concord.db"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer s.Close()
+	s := storetest.MustOpen(b)
 	if _, err := s.Import(context.Background(), []string{data}, store.ImportOptions{}); err != nil {
 		b.Fatal(err)
 	}

@@ -11,20 +11,8 @@ import (
 
 	"concord/judge/audit"
 	"concord/store"
+	"concord/store/storetest"
 )
-
-func demoStore(t *testing.T) *store.Store {
-	t.Helper()
-	s, err := store.Open(filepath.Join(t.TempDir(), "concord.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	if err := s.SeedDemo(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	return s
-}
 
 // sumDisagreeing checks the list's invariants and returns its disagreeing votes.
 func sumDisagreeing(t *testing.T, units []DisagreementUnit) int {
@@ -51,7 +39,7 @@ func sumDisagreeing(t *testing.T, units []DisagreementUnit) int {
 // The disagreeing votes over all units are exactly the audit's with-ties
 // comparisons that did not agree.
 func TestDisagreementsMatchAudit(t *testing.T) {
-	s := demoStore(t)
+	s := storetest.MustOpenDemo(t)
 	ctx := context.Background()
 	judges, err := s.Judges(ctx)
 	if err != nil || len(judges) == 0 {
@@ -88,7 +76,7 @@ func TestDisagreementsMatchAudit(t *testing.T) {
 }
 
 func TestDisagreementsFilters(t *testing.T) {
-	s := demoStore(t)
+	s := storetest.MustOpenDemo(t)
 	ctx := context.Background()
 	judges, _ := s.Judges(ctx)
 	all, err := disagreements(ctx, s, DisagreementFilter{Judge: judges[0]})
@@ -140,7 +128,7 @@ func TestDisagreementsFilters(t *testing.T) {
 }
 
 func TestUnitDetail(t *testing.T) {
-	s := demoStore(t)
+	s := storetest.MustOpenDemo(t)
 	ctx := context.Background()
 	judges, _ := s.Judges(ctx)
 	units, err := disagreements(ctx, s, DisagreementFilter{Judge: judges[0]})
@@ -199,7 +187,7 @@ func (f fakeSave) OpenDirectory(string) (string, error)    { return "", nil }
 func (f fakeSave) SaveFile(_, _, _ string) (string, error) { return f.path, nil }
 
 func TestExportReport(t *testing.T) {
-	s := demoStore(t)
+	s := storetest.MustOpenDemo(t)
 	judges, _ := s.Judges(context.Background())
 	opts := ReportOptions{Judge: judges[0], Bootstrap: 20}
 
@@ -275,11 +263,7 @@ func TestDisagreementsMTBench(t *testing.T) {
 		t.Skipf("shared MT-Bench data not found under %s: %v", data, err)
 	}
 	ctx := context.Background()
-	s, err := store.Open(filepath.Join(t.TempDir(), "concord.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := storetest.MustOpen(t)
 	if _, err := s.Import(ctx, []string{filepath.Join(data, "mt_bench"), filepath.Join(data, "mt_bench_human_judgments")}, store.ImportOptions{}); err != nil {
 		t.Fatal(err)
 	}

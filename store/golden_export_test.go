@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"concord/store"
+	"concord/store/storetest"
 )
 
 // goldenExports pins the SHA-256 of every export of three data sets, so that a
@@ -85,7 +86,7 @@ func TestExportsByteIdentical(t *testing.T) {
 	ctx := context.Background()
 	for name, want := range goldenExports {
 		t.Run(name, func(t *testing.T) {
-			s := MustOpen(t)
+			s := storetest.MustOpen(t)
 			s.Now = func() time.Time { return goldenClock }
 			switch name {
 			case "mtbench":

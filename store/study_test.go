@@ -13,19 +13,10 @@ import (
 	"time"
 
 	"concord/store"
+	"concord/store/storetest"
 )
 
 var demoModels = []string{"demo-aurora", "demo-basalt", "demo-cirrus"}
-
-// demoStore opens a fresh database holding the shipped demo data.
-func demoStore(tb testing.TB) *store.Store {
-	tb.Helper()
-	s := MustOpen(tb)
-	if err := s.SeedDemo(context.Background()); err != nil {
-		tb.Fatal(err)
-	}
-	return s
-}
 
 func mustStudy(tb testing.TB, s *store.Store, spec store.StudySpec) *store.Study {
 	tb.Helper()
@@ -130,7 +121,7 @@ func TestBuildQueueIsCounterbalanced(t *testing.T) {
 }
 
 func TestCreateStudySampleIsStratified(t *testing.T) {
-	s := demoStore(t)
+	s := storetest.MustOpenDemo(t)
 	ctx := context.Background()
 	all := mustStudy(t, s, store.StudySpec{Name: "all", Models: demoModels})
 	if all.Items != 36 || all.Units != 72 {
@@ -181,7 +172,7 @@ func TestCreateStudySampleIsStratified(t *testing.T) {
 }
 
 func TestVoteMapsVerdictThroughLeftModel(t *testing.T) {
-	s := demoStore(t)
+	s := storetest.MustOpenDemo(t)
 	ctx := context.Background()
 	st := mustStudy(t, s, store.StudySpec{Name: "map", Models: demoModels, Turns: []int{1}})
 	for _, verdict := range []string{"A", "B", "tie", "both_bad", "skip"} {
@@ -213,10 +204,7 @@ func TestVoteMapsVerdictThroughLeftModel(t *testing.T) {
 func TestResumeAfterReopen(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "concord.db")
 	ctx := context.Background()
-	s, err := store.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := storetest.MustOpenAt(t, path)
 	if err := s.SeedDemo(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -242,11 +230,7 @@ func TestResumeAfterReopen(t *testing.T) {
 	}
 	s.Close()
 
-	s2, err := store.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s2.Close()
+	s2 := storetest.MustOpenAt(t, path)
 	after, err := s2.NextItem(ctx, st.ID, "rita")
 	if err != nil {
 		t.Fatal(err)
@@ -265,7 +249,7 @@ func TestResumeAfterReopen(t *testing.T) {
 }
 
 func TestUndoWithdrawsWithoutDeleting(t *testing.T) {
-	s := demoStore(t)
+	s := storetest.MustOpenDemo(t)
 	ctx := context.Background()
 	st := mustStudy(t, s, store.StudySpec{Name: "undo", Models: demoModels})
 	if _, err := s.Undo(ctx, st.ID, "uma"); !errors.Is(err, store.ErrNothingToUndo) {
@@ -324,7 +308,7 @@ func TestUndoWithdrawsWithoutDeleting(t *testing.T) {
 }
 
 func TestTimeAccounting(t *testing.T) {
-	s := demoStore(t)
+	s := storetest.MustOpenDemo(t)
 	ctx := context.Background()
 	st := mustStudy(t, s, store.StudySpec{Name: "time", Models: demoModels})
 	s.Now = func() time.Time { return time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC) }
@@ -368,7 +352,7 @@ func TestTimeAccounting(t *testing.T) {
 }
 
 func TestLocalAnnotator(t *testing.T) {
-	s := MustOpen(t)
+	s := storetest.MustOpen(t)
 	ctx := context.Background()
 	if name, err := s.LocalAnnotator(ctx); name != "" || err != nil {
 		t.Errorf("LocalAnnotator on a fresh database = %q, %v; want empty", name, err)
@@ -394,11 +378,7 @@ func TestVotesWhileJudgeWrites(t *testing.T) {
 	for _, mode := range []string{"same-store", "other-connection"} {
 		t.Run(mode, func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "c.db")
-			s, err := store.Open(path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer s.Close()
+			s := storetest.MustOpenAt(t, path)
 			ctx := context.Background()
 			if err := s.SeedDemo(ctx); err != nil {
 				t.Fatal(err)
@@ -406,10 +386,7 @@ func TestVotesWhileJudgeWrites(t *testing.T) {
 			st := mustStudy(t, s, store.StudySpec{Name: "busy", Models: demoModels, Seed: 2})
 			w, pause := s, time.Duration(0)
 			if mode == "other-connection" {
-				if w, err = store.Open(path); err != nil {
-					t.Fatal(err)
-				}
-				defer w.Close()
+				w = storetest.MustOpenAt(t, path)
 				pause = 5 * time.Millisecond
 			}
 			stop := make(chan struct{})
@@ -436,7 +413,7 @@ func TestVotesWhileJudgeWrites(t *testing.T) {
 }
 
 func TestStudiesActivity(t *testing.T) {
-	s := demoStore(t)
+	s := storetest.MustOpenDemo(t)
 	ctx := context.Background()
 	st := mustStudy(t, s, store.StudySpec{Name: "activity", Models: demoModels, Turns: []int{1}})
 	idle := mustStudy(t, s, store.StudySpec{Name: "idle", Models: demoModels, Turns: []int{2}})
@@ -474,7 +451,7 @@ func TestStudiesActivity(t *testing.T) {
 // ReplaceSkip refuses a turn that is not skipped.
 func TestSkippedChoosesTheOperation(t *testing.T) {
 	ctx := context.Background()
-	s := demoStore(t)
+	s := storetest.MustOpenDemo(t)
 	st := mustStudy(t, s, store.StudySpec{Name: "skips", Models: demoModels, Seed: 3})
 	nexts, err := s.NextTurns(ctx, st.ID, "sam", 2)
 	if err != nil || len(nexts) != 2 {
@@ -523,7 +500,7 @@ func TestCachedStudyPerStore(t *testing.T) {
 	var ids []int64
 	var stores []*store.Store
 	for _, name := range []string{"first", "second"} {
-		s := demoStore(t)
+		s := storetest.MustOpenDemo(t)
 		ids = append(ids, mustStudy(t, s, store.StudySpec{Name: name, Models: demoModels, Seed: 1}).ID)
 		stores = append(stores, s)
 	}
