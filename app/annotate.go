@@ -43,18 +43,18 @@ type AnnotateItem struct {
 	Revisit      bool           `json:"revisit"`
 	SkippedLeft  int            `json:"skipped_left"`
 	// Upcoming is the turn that follows this one once it is voted (any
-	// verdict), sent ahead so the window can lay it out while the annotator
+	// choice), sent ahead so the window can lay it out while the annotator
 	// reads; its Progress is as of now. Nil when none is known.
 	Upcoming *AnnotateItem `json:"upcoming,omitempty"`
 }
 
-// VoteInput is a verdict from the window; the annotator is the local one and
+// VoteInput is the annotator's choice from the window; the annotator is the local one and
 // the left model is looked up, never sent.
 type VoteInput struct {
 	StudyID   int64  `json:"study_id"`
 	Pos       int    `json:"pos"`
 	Turn      int    `json:"turn"`
-	Verdict   string `json:"verdict"`
+	Choice    string `json:"choice"` // A, B, tie, both_bad or skip
 	TimeMS    int64  `json:"time_ms"`
 	Rationale string `json:"rationale"`
 }
@@ -180,15 +180,16 @@ func fillItem(ctx context.Context, s *store.Store, st *store.Study, item *Annota
 	return nil
 }
 
-// Vote records the verdict (committed before it returns) and returns the
-// next item. A verdict on a skipped turn shown again replaces the skip.
+// Vote records the annotator's choice (committed before it returns) and
+// returns the next item. A choice on a skipped turn shown again replaces the
+// skip.
 func (a *App) Vote(in VoteInput) (*AnnotateItem, error) {
 	who, err := a.annotator()
 	if err != nil {
 		return nil, err
 	}
 	req := store.VoteRequest{StudyID: in.StudyID, Annotator: who, Pos: in.Pos, Turn: in.Turn,
-		Verdict: in.Verdict, TimeMS: in.TimeMS, Rationale: in.Rationale}
+		Choice: in.Choice, TimeMS: in.TimeMS, Rationale: in.Rationale}
 	skipped, err := a.store.Skipped(a.ctx, in.StudyID, who, in.Pos, in.Turn)
 	if err != nil {
 		return nil, err

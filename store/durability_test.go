@@ -86,7 +86,7 @@ func voteForever(db string) {
 			fmt.Println("error", err)
 			os.Exit(1)
 		}
-		if _, err := s.RecordVote(ctx, store.VoteRequest{StudyID: study, Annotator: "crash-tester", Pos: next.Entry.Pos, Turn: next.Turn, Verdict: []string{"A", "B", "tie"}[i%3], TimeMS: 1000}); err != nil {
+		if _, err := s.RecordVote(ctx, store.VoteRequest{StudyID: study, Annotator: "crash-tester", Pos: next.Entry.Pos, Turn: next.Turn, Choice: []string{"A", "B", "tie"}[i%3], TimeMS: 1000}); err != nil {
 			fmt.Println("error", err)
 			os.Exit(1)
 		}

@@ -135,7 +135,7 @@ func recordGoldenVotes(tb testing.TB, s *store.Store) {
 			tb.Fatalf("NextItem after %d votes = %v, %v", i, next, err)
 		}
 		req := store.VoteRequest{StudyID: st.ID, Annotator: "gold", Pos: next.Entry.Pos, Turn: next.Turn, TimeMS: int64(1000 + i)}
-		req.Verdict = choices[i%len(choices)]
+		req.Choice = choices[i%len(choices)]
 		if _, err := s.RecordVote(ctx, req); err != nil {
 			tb.Fatalf("RecordVote(%+v): %v", req, err)
 		}

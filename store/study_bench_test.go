@@ -61,7 +61,7 @@ func BenchmarkNextItem(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if _, err := s.RecordVote(ctx, store.VoteRequest{StudyID: st.ID, Annotator: "nina", Pos: n.Entry.Pos, Turn: n.Turn, Verdict: "tie"}); err != nil {
+		if _, err := s.RecordVote(ctx, store.VoteRequest{StudyID: st.ID, Annotator: "nina", Pos: n.Entry.Pos, Turn: n.Turn, Choice: "tie"}); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -180,7 +180,7 @@ func timeVotes(b *testing.B, s *store.Store, study int64, prefix, verdict string
 		}
 		b.StartTimer()
 		t := time.Now()
-		if _, err := s.RecordVote(ctx, store.VoteRequest{StudyID: study, Annotator: who, Pos: n.Entry.Pos, Turn: n.Turn, Verdict: verdict, TimeMS: 1000}); err != nil {
+		if _, err := s.RecordVote(ctx, store.VoteRequest{StudyID: study, Annotator: who, Pos: n.Entry.Pos, Turn: n.Turn, Choice: verdict, TimeMS: 1000}); err != nil {
 			b.Fatal(err)
 		}
 		times = append(times, time.Since(t))

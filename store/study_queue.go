@@ -269,7 +269,7 @@ func (s *Store) NextItem(ctx context.Context, studyID int64, annotator string) (
 // NextTurns returns up to n of the annotator's next unvoted turns in queue
 // order, each with the current progress: the first is what NextItem returns,
 // the ones after it are what will follow if it is voted (whatever the
-// verdict, skips included), so a window can prepare them while the annotator reads.
+// choice, skips included), so a window can prepare them while the annotator reads.
 func (s *Store) NextTurns(ctx context.Context, studyID int64, annotator string, n int) ([]Next, error) {
 	q, err := s.Queue(ctx, studyID, annotator)
 	if err != nil {
@@ -324,7 +324,7 @@ func (s *Store) NextSkipped(ctx context.Context, studyID int64, annotator string
 		if err := rows.Scan(&u.qid, &u.a, &u.b, &u.turn, &cur, &skips); err != nil {
 			return nil, 0, fmt.Errorf("study %d skipped turns: %w", studyID, err)
 		}
-		if cur == VerdictSkip && skips == 1 {
+		if cur == ChoiceSkip && skips == 1 {
 			again[u] = true
 		}
 	}

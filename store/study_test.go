@@ -180,7 +180,7 @@ func TestVoteMapsVerdictThroughLeftModel(t *testing.T) {
 		if err != nil || n == nil {
 			t.Fatalf("NextItem = %v, %v", n, err)
 		}
-		v, err := s.RecordVote(ctx, store.VoteRequest{StudyID: st.ID, Annotator: "mapper", Pos: n.Entry.Pos, Turn: n.Turn, Verdict: verdict})
+		v, err := s.RecordVote(ctx, store.VoteRequest{StudyID: st.ID, Annotator: "mapper", Pos: n.Entry.Pos, Turn: n.Turn, Choice: verdict})
 		if err != nil {
 			t.Fatalf("RecordVote(%s): %v", verdict, err)
 		}
@@ -196,7 +196,7 @@ func TestVoteMapsVerdictThroughLeftModel(t *testing.T) {
 			t.Errorf("RecordVote(%s) with %s left = winner %s, left %s, group %s; want %s, %s, %s", verdict, n.Entry.Left, v.Winner, v.Left, v.Group, want, n.Entry.Left, store.LocalGroup)
 		}
 	}
-	if _, err := s.RecordVote(ctx, store.VoteRequest{StudyID: st.ID, Annotator: "mapper", Pos: 0, Turn: 1, Verdict: "left"}); err == nil {
+	if _, err := s.RecordVote(ctx, store.VoteRequest{StudyID: st.ID, Annotator: "mapper", Pos: 0, Turn: 1, Choice: "left"}); err == nil {
 		t.Errorf("RecordVote with verdict %q: no error", "left")
 	}
 }
@@ -216,7 +216,7 @@ func TestResumeAfterReopen(t *testing.T) {
 			t.Fatalf("NextItem = %v, %v", n, err)
 		}
 		seen = append(seen, fmt.Sprintf("%d/%d", n.Entry.Pos, n.Turn))
-		if _, err := s.RecordVote(ctx, store.VoteRequest{StudyID: st.ID, Annotator: "rita", Pos: n.Entry.Pos, Turn: n.Turn, Verdict: "A"}); err != nil {
+		if _, err := s.RecordVote(ctx, store.VoteRequest{StudyID: st.ID, Annotator: "rita", Pos: n.Entry.Pos, Turn: n.Turn, Choice: "A"}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -260,14 +260,14 @@ func TestUndoWithdrawsWithoutDeleting(t *testing.T) {
 	for i := 0; i < 3; i++ {
 		n, _ := s.NextItem(ctx, st.ID, "uma")
 		nexts = append(nexts, n)
-		v, err := s.RecordVote(ctx, store.VoteRequest{StudyID: st.ID, Annotator: "uma", Pos: n.Entry.Pos, Turn: n.Turn, Verdict: "tie", TimeMS: 1000})
+		v, err := s.RecordVote(ctx, store.VoteRequest{StudyID: st.ID, Annotator: "uma", Pos: n.Entry.Pos, Turn: n.Turn, Choice: "tie", TimeMS: 1000})
 		if err != nil {
 			t.Fatal(err)
 		}
 		votes = append(votes, v)
 	}
 	// A second vote on a voted turn is refused (a repeated key press).
-	if _, err := s.RecordVote(ctx, store.VoteRequest{StudyID: st.ID, Annotator: "uma", Pos: nexts[2].Entry.Pos, Turn: nexts[2].Turn, Verdict: "A"}); !errors.Is(err, store.ErrAlreadyVoted) {
+	if _, err := s.RecordVote(ctx, store.VoteRequest{StudyID: st.ID, Annotator: "uma", Pos: nexts[2].Entry.Pos, Turn: nexts[2].Turn, Choice: "A"}); !errors.Is(err, store.ErrAlreadyVoted) {
 		t.Errorf("second vote on one turn = %v, want ErrAlreadyVoted", err)
 	}
 	u, err := s.Undo(ctx, st.ID, "uma")
@@ -302,7 +302,7 @@ func TestUndoWithdrawsWithoutDeleting(t *testing.T) {
 	if u, _ := s.Undo(ctx, st.ID, "uma"); u == nil || u.UID != votes[1].UID {
 		t.Errorf("second Undo withdrew %v, want %s", u, votes[1].UID)
 	}
-	if _, err := s.RecordVote(ctx, store.VoteRequest{StudyID: st.ID, Annotator: "uma", Pos: nexts[1].Entry.Pos, Turn: nexts[1].Turn, Verdict: "B"}); err != nil {
+	if _, err := s.RecordVote(ctx, store.VoteRequest{StudyID: st.ID, Annotator: "uma", Pos: nexts[1].Entry.Pos, Turn: nexts[1].Turn, Choice: "B"}); err != nil {
 		t.Errorf("vote again after undo: %v", err)
 	}
 }
@@ -324,7 +324,7 @@ func TestTimeAccounting(t *testing.T) {
 	var sum int64
 	for _, tt := range tests {
 		n, _ := s.NextItem(ctx, st.ID, "tim")
-		v, err := s.RecordVote(ctx, store.VoteRequest{StudyID: st.ID, Annotator: "tim", Pos: n.Entry.Pos, Turn: n.Turn, Verdict: tt.verdict, TimeMS: tt.give, Rationale: "  why  "})
+		v, err := s.RecordVote(ctx, store.VoteRequest{StudyID: st.ID, Annotator: "tim", Pos: n.Entry.Pos, Turn: n.Turn, Choice: tt.verdict, TimeMS: tt.give, Rationale: "  why  "})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -396,7 +396,7 @@ func TestVotesWhileJudgeWrites(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if _, err := s.RecordVote(ctx, store.VoteRequest{StudyID: st.ID, Annotator: "busy", Pos: n.Entry.Pos, Turn: n.Turn, Verdict: "tie"}); err != nil {
+				if _, err := s.RecordVote(ctx, store.VoteRequest{StudyID: st.ID, Annotator: "busy", Pos: n.Entry.Pos, Turn: n.Turn, Choice: "tie"}); err != nil {
 					t.Fatalf("vote %d during a judge run: %v", i, err)
 				}
 				time.Sleep(2 * time.Millisecond)
@@ -423,7 +423,7 @@ func TestStudiesActivity(t *testing.T) {
 		if err != nil || n == nil {
 			t.Fatalf("NextItem = %v, %v", n, err)
 		}
-		if _, err := s.RecordVote(ctx, store.VoteRequest{StudyID: st.ID, Annotator: who, Pos: n.Entry.Pos, Turn: n.Turn, Verdict: verdict}); err != nil {
+		if _, err := s.RecordVote(ctx, store.VoteRequest{StudyID: st.ID, Annotator: who, Pos: n.Entry.Pos, Turn: n.Turn, Choice: verdict}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -466,7 +466,7 @@ func TestSkippedChoosesTheOperation(t *testing.T) {
 		return got
 	}
 	req := func(n store.Next, verdict string) store.VoteRequest {
-		return store.VoteRequest{StudyID: st.ID, Annotator: "sam", Pos: n.Entry.Pos, Turn: n.Turn, Verdict: verdict}
+		return store.VoteRequest{StudyID: st.ID, Annotator: "sam", Pos: n.Entry.Pos, Turn: n.Turn, Choice: verdict}
 	}
 	if skipped(nexts[0]) {
 		t.Errorf("Skipped before any vote = true, want false")

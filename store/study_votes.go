@@ -18,13 +18,14 @@ import (
 // longer figure means the clock was left running, not work.
 const MaxVoteTimeMS = 3600_000
 
-// Verdicts an annotator can give, in screen terms (A is the left answer).
+// Choices an annotator can make, in screen terms (A is the left answer):
+// a person makes a choice (a vote), a judge gives a verdict.
 const (
-	VerdictA       = "A"
-	VerdictB       = "B"
-	VerdictTie     = "tie"
-	VerdictBothBad = "both_bad"
-	VerdictSkip    = "skip"
+	ChoiceA       = "A"
+	ChoiceB       = "B"
+	ChoiceTie     = "tie"
+	ChoiceBothBad = "both_bad"
+	ChoiceSkip    = "skip"
 )
 
 // ErrNothingToUndo is returned by Undo when the annotator has no current vote in the study.
@@ -34,24 +35,24 @@ var ErrNothingToUndo = errors.New("nothing to undo")
 // current vote (a skip is replaced with ReplaceSkip instead; see Skipped).
 var ErrAlreadyVoted = errors.New("this turn already has a vote; undo it first")
 
-// VoteRequest is one verdict on the turn of a study item.
+// VoteRequest is an annotator's choice on the turn of a study item.
 type VoteRequest struct {
 	StudyID   int64  `json:"study_id"`
 	Annotator string `json:"annotator"`
 	Pos       int    `json:"pos"`
 	Turn      int    `json:"turn"`
-	// Verdict is "A" (left better), "B" (right better), "tie", "both_bad" or "skip".
-	Verdict   string `json:"verdict"`
+	// Choice is "A" (left better), "B" (right better), "tie", "both_bad" or "skip".
+	Choice    string `json:"choice"`
 	TimeMS    int64  `json:"time_ms"`
 	Rationale string `json:"rationale"`
 }
 
-// canonicalWinner maps a screen verdict to the stored winner given the left
+// canonicalWinner maps a choice on the screen to the stored winner given the left
 // model: the screen's pair is (left, right), the table's (ModelA, ModelB).
-func canonicalWinner(verdict string, e QueueEntry) (string, error) {
-	w, err := outcome.ParseScreen(verdict)
+func canonicalWinner(choice string, e QueueEntry) (string, error) {
+	w, err := outcome.ParseScreen(choice)
 	if err != nil {
-		return "", fmt.Errorf("unknown verdict %q (want A, B, tie, both_bad or skip)", verdict)
+		return "", err
 	}
 	if e.Left != e.ModelA {
 		w = w.Swap()
@@ -65,7 +66,7 @@ func newUID() string {
 	return hex.EncodeToString(b[:])
 }
 
-// RecordVote stores one verdict as a new row of the votes log, in one
+// RecordVote stores one choice as a new row of the votes log, in one
 // transaction that has committed when it returns. The left model comes from
 // the annotator's queue, never from the caller. An annotator not yet known
 // is created in group "local".
@@ -79,7 +80,7 @@ func (s *Store) RecordVote(ctx context.Context, req VoteRequest) (*Vote, error) 
 		return nil, fmt.Errorf("vote: %w", err)
 	}
 	it := entry.StudyItem
-	winner, err := canonicalWinner(req.Verdict, entry)
+	winner, err := canonicalWinner(req.Choice, entry)
 	if err != nil {
 		return nil, fmt.Errorf("vote: %w", err)
 	}
@@ -166,9 +167,9 @@ func (s *Store) Undo(ctx context.Context, studyID int64, annotator string) (*Vot
 }
 
 // Skipped turns: a turn the annotator skipped comes back once, after every
-// unvoted turn of their queue (in queue order). A verdict on it then replaces
+// unvoted turn of their queue (in queue order). A choice on it then replaces
 // the skip: the skip row is withdrawn, as an undo would, in the transaction
-// that records the verdict, so the log keeps both. Skipping it a second time
+// that records the choice, so the log keeps both. Skipping it a second time
 // leaves it skipped for good. Skips count as done in Progress throughout.
 
 // votedEntry returns the annotator's queue entry for item pos of a study,
@@ -207,13 +208,13 @@ func (s *Store) Skipped(ctx context.Context, studyID int64, annotator string, po
 	if err != nil {
 		return false, fmt.Errorf("skipped: %w", err)
 	}
-	return cur == VerdictSkip, nil
+	return cur == ChoiceSkip, nil
 }
 
 // ErrNotSkipped is returned by ReplaceSkip when the turn's current vote is not a skip.
 var ErrNotSkipped = errors.New("this turn has no skip to replace")
 
-// ReplaceSkip records a verdict on a turn whose current vote is a skip: in
+// ReplaceSkip records a choice on a turn whose current vote is a skip: in
 // one transaction it withdraws the skip and inserts the new vote (which may
 // be a second skip). It returns ErrNotSkipped when the current vote is not a
 // skip, or there is none (then RecordVote is the call to make).
@@ -223,7 +224,7 @@ func (s *Store) ReplaceSkip(ctx context.Context, req VoteRequest) (*Vote, error)
 	if err != nil {
 		return nil, fmt.Errorf("vote: %w", err)
 	}
-	winner, err := canonicalWinner(req.Verdict, entry)
+	winner, err := canonicalWinner(req.Choice, entry)
 	if err != nil {
 		return nil, fmt.Errorf("vote: %w", err)
 	}
@@ -238,7 +239,7 @@ func (s *Store) ReplaceSkip(ctx context.Context, req VoteRequest) (*Vote, error)
 		err := tx.QueryRowContext(ctx, `SELECT v.id, v.winner, a.id, a.grp FROM votes v JOIN annotators a ON a.id = v.annotator_id
 			WHERE a.name = ? AND v.study_id = ? AND v.question_id = ? AND v.model_a = ? AND v.model_b = ? AND v.turn = ? AND v.withdrawn_at IS NULL`,
 			req.Annotator, req.StudyID, it.QuestionID, it.ModelA, it.ModelB, req.Turn).Scan(&id, &cur, &aid, &grp)
-		if errors.Is(err, sql.ErrNoRows) || (err == nil && cur != VerdictSkip) {
+		if errors.Is(err, sql.ErrNoRows) || (err == nil && cur != ChoiceSkip) {
 			return ErrNotSkipped
 		}
 		if err != nil {
