@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sync"
 
 	"concord/store"
 )
@@ -41,18 +40,18 @@ type AnnotateItem struct {
 	Revisit      bool           `json:"revisit"`
 	SkippedLeft  int            `json:"skipped_left"`
 	// Upcoming is the turn that follows this one once it is voted (any
-	// verdict), sent ahead so the window can lay it out while the annotator
+	// choice), sent ahead so the window can lay it out while the annotator
 	// reads; its Progress is as of now. Nil when none is known.
 	Upcoming *AnnotateItem `json:"upcoming,omitempty"`
 }
 
-// VoteInput is a verdict from the window; the annotator is the local one and
+// VoteInput is the annotator's choice from the window; the annotator is the local one and
 // the left model is looked up, never sent.
 type VoteInput struct {
 	StudyID   int64  `json:"study_id"`
 	Pos       int    `json:"pos"`
 	Turn      int    `json:"turn"`
-	Verdict   string `json:"verdict"`
+	Choice    string `json:"choice"` // A, B, tie, both_bad or skip
 	TimeMS    int64  `json:"time_ms"`
 	Rationale string `json:"rationale"`
 }
@@ -120,7 +119,7 @@ func (a *App) NextItem(studyID int64) (*AnnotateItem, error) {
 }
 
 func nextItem(ctx context.Context, s *store.Store, studyID int64, who string) (*AnnotateItem, error) {
-	st, err := cachedStudy(ctx, s, studyID)
+	st, err := s.CachedStudy(ctx, studyID)
 	if err != nil {
 		return nil, err
 	}
@@ -178,41 +177,24 @@ func fillItem(ctx context.Context, s *store.Store, st *store.Study, item *Annota
 	return nil
 }
 
-// studies caches stored studies, which never change once created (the
-// counts in Study are computed over all its items on every read).
-var studies sync.Map // studyKey -> *store.Study
-
-type studyKey struct {
-	s  *store.Store
-	id int64
-}
-
-func cachedStudy(ctx context.Context, s *store.Store, id int64) (*store.Study, error) {
-	if st, ok := studies.Load(studyKey{s, id}); ok {
-		return st.(*store.Study), nil
-	}
-	st, err := s.Study(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	studies.Store(studyKey{s, id}, st)
-	return st, nil
-}
-
-// Vote records the verdict (committed before it returns) and returns the
-// next item. A verdict on a skipped turn shown again replaces the skip.
+// Vote records the annotator's choice (committed before it returns) and
+// returns the next item. A choice on a skipped turn shown again replaces the
+// skip.
 func (a *App) Vote(in VoteInput) (*AnnotateItem, error) {
 	who, err := a.annotator()
 	if err != nil {
 		return nil, err
 	}
 	req := store.VoteRequest{StudyID: in.StudyID, Annotator: who, Pos: in.Pos, Turn: in.Turn,
-		Verdict: in.Verdict, TimeMS: in.TimeMS, Rationale: in.Rationale}
-	_, err = a.store.RecordVote(a.ctx, req)
-	if errors.Is(err, store.ErrAlreadyVoted) {
-		if _, rerr := a.store.ReplaceSkip(a.ctx, req); !errors.Is(rerr, store.ErrNotSkipped) {
-			err = rerr
-		}
+		Choice: in.Choice, TimeMS: in.TimeMS, Rationale: in.Rationale}
+	skipped, err := a.store.Skipped(a.ctx, in.StudyID, who, in.Pos, in.Turn)
+	if err != nil {
+		return nil, err
+	}
+	if skipped {
+		_, err = a.store.ReplaceSkip(a.ctx, req)
+	} else {
+		_, err = a.store.RecordVote(a.ctx, req)
 	}
 	if err != nil {
 		return nil, err

@@ -12,6 +12,7 @@ import (
 
 	"concord/app"
 	"concord/store"
+	"concord/store/storetest"
 )
 
 // Models of the fixture: their names must never reach an item.
@@ -75,11 +76,7 @@ func writerOf(answer string) string {
 // annotator, and a study over all three models with the given spec fields.
 func newAnnotateApp(t *testing.T, spec store.StudySpec) (*app.App, *store.Store, *store.Study) {
 	t.Helper()
-	s, err := store.Open(filepath.Join(t.TempDir(), "concord.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
+	s := storetest.MustOpen(t)
 	if _, err := s.Import(context.Background(), []string{annotateFixture(t)}, store.ImportOptions{}); err != nil {
 		t.Fatal(err)
 	}
@@ -132,7 +129,7 @@ func TestNextItemIsBlindAndPlacedAsQueued(t *testing.T) {
 				t.Errorf("item %d turn %d: right column shows %s's answer, want %s", it.Pos, turn+1, got, e.Right())
 			}
 		}
-		if it, err = a.Vote(app.VoteInput{StudyID: st.ID, Pos: it.Pos, Turn: it.Turn, Verdict: "tie"}); err != nil {
+		if it, err = a.Vote(app.VoteInput{StudyID: st.ID, Pos: it.Pos, Turn: it.Turn, Choice: "tie"}); err != nil {
 			t.Fatal(err)
 		}
 		if n > st.Units {
@@ -149,7 +146,7 @@ func TestReferenceOnlyWhereAllowed(t *testing.T) {
 		a, _, st := newAnnotateApp(t, store.StudySpec{Seed: 1, ShowReference: show})
 		seen := map[string]bool{}
 		it, err := a.NextItem(st.ID)
-		for ; err == nil && !it.Done; it, err = a.Vote(app.VoteInput{StudyID: st.ID, Pos: it.Pos, Turn: it.Turn, Verdict: "A"}) {
+		for ; err == nil && !it.Done; it, err = a.Vote(app.VoteInput{StudyID: st.ID, Pos: it.Pos, Turn: it.Turn, Choice: "A"}) {
 			want := show && (it.Category == "math" || it.Category == "reasoning" || it.Category == "coding")
 			if got := len(it.Reference) > 0; got != want {
 				t.Errorf("show_reference %v, %s turn %d: reference shown = %v, want %v", show, it.Category, it.Turn, got, want)
@@ -182,7 +179,7 @@ func TestVoteReturnsTheNextItem(t *testing.T) {
 	if first.Turn != 1 || first.Progress.Done != 0 || first.Progress.Total != 36 {
 		t.Fatalf("first item: turn %d, progress %d/%d; want turn 1, 0/36", first.Turn, first.Progress.Done, first.Progress.Total)
 	}
-	next, err := a.Vote(app.VoteInput{StudyID: st.ID, Pos: first.Pos, Turn: first.Turn, Verdict: "A", TimeMS: 2500, Rationale: "clearer"})
+	next, err := a.Vote(app.VoteInput{StudyID: st.ID, Pos: first.Pos, Turn: first.Turn, Choice: "A", TimeMS: 2500, Rationale: "clearer"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -217,10 +214,10 @@ func TestVoteReturnsTheNextItem(t *testing.T) {
 		}
 	}
 	// The same turn twice (a repeated key) is refused, and bad verdicts too.
-	if _, err := a.Vote(app.VoteInput{StudyID: st.ID, Pos: first.Pos, Turn: 1, Verdict: "B"}); !errors.Is(err, store.ErrAlreadyVoted) {
+	if _, err := a.Vote(app.VoteInput{StudyID: st.ID, Pos: first.Pos, Turn: 1, Choice: "B"}); !errors.Is(err, store.ErrAlreadyVoted) {
 		t.Errorf("second vote on a turn: err = %v, want ErrAlreadyVoted", err)
 	}
-	if _, err := a.Vote(app.VoteInput{StudyID: st.ID, Pos: next.Pos, Turn: next.Turn, Verdict: "left"}); err == nil {
+	if _, err := a.Vote(app.VoteInput{StudyID: st.ID, Pos: next.Pos, Turn: next.Turn, Choice: "left"}); err == nil {
 		t.Errorf("Vote with verdict %q: no error", "left")
 	}
 }
@@ -249,7 +246,7 @@ func TestUpcomingIsWhatComesNext(t *testing.T) {
 		if up == nil && it.Progress.Done < st.Units-1 {
 			t.Fatalf("vote %d: no upcoming item with %d turns left", i, st.Units-it.Progress.Done)
 		}
-		next, err := a.Vote(app.VoteInput{StudyID: st.ID, Pos: it.Pos, Turn: it.Turn, Verdict: verdicts[i%len(verdicts)]})
+		next, err := a.Vote(app.VoteInput{StudyID: st.ID, Pos: it.Pos, Turn: it.Turn, Choice: verdicts[i%len(verdicts)]})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -272,14 +269,7 @@ func TestUpcomingIsWhatComesNext(t *testing.T) {
 }
 
 func TestVoteNeedsAnAnnotator(t *testing.T) {
-	s, err := store.Open(filepath.Join(t.TempDir(), "concord.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	if err := s.SeedDemo(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	s := storetest.MustOpenDemo(t)
 	a := app.New(s)
 	st, err := a.CreateStudy(store.StudySpec{Name: "nobody", Models: []string{"demo-aurora", "demo-basalt"}})
 	if err != nil {
@@ -288,7 +278,7 @@ func TestVoteNeedsAnAnnotator(t *testing.T) {
 	if _, err := a.NextItem(st.ID); err == nil || !strings.Contains(err.Error(), "identify") {
 		t.Errorf("NextItem without an annotator: err = %v, want one asking to identify", err)
 	}
-	if _, err := a.Vote(app.VoteInput{StudyID: st.ID, Pos: 0, Turn: 1, Verdict: "A"}); err == nil {
+	if _, err := a.Vote(app.VoteInput{StudyID: st.ID, Pos: 0, Turn: 1, Choice: "A"}); err == nil {
 		t.Errorf("Vote without an annotator: no error")
 	}
 }
@@ -303,7 +293,7 @@ func TestUndoReturnsTheUndoneItem(t *testing.T) {
 	for range 3 {
 		voted = append(voted, it)
 		var err error
-		if it, err = a.Vote(app.VoteInput{StudyID: st.ID, Pos: it.Pos, Turn: it.Turn, Verdict: "B"}); err != nil {
+		if it, err = a.Vote(app.VoteInput{StudyID: st.ID, Pos: it.Pos, Turn: it.Turn, Choice: "B"}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -349,7 +339,7 @@ func TestSkippedTurnsComeBackOnce(t *testing.T) {
 			verdict = "skip"
 			skipped[key(it)] = true
 		}
-		if it, err = a.Vote(app.VoteInput{StudyID: st.ID, Pos: it.Pos, Turn: it.Turn, Verdict: verdict, Rationale: "skip: unsure"}); err != nil {
+		if it, err = a.Vote(app.VoteInput{StudyID: st.ID, Pos: it.Pos, Turn: it.Turn, Choice: verdict, Rationale: "skip: unsure"}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -360,7 +350,7 @@ func TestSkippedTurnsComeBackOnce(t *testing.T) {
 				i, key(it), it.Revisit, it.SkippedLeft, it.Progress.Done, want, 2-i)
 		}
 		verdict := []string{"B", "skip"}[i]
-		if it, err = a.Vote(app.VoteInput{StudyID: st.ID, Pos: it.Pos, Turn: it.Turn, Verdict: verdict}); err != nil {
+		if it, err = a.Vote(app.VoteInput{StudyID: st.ID, Pos: it.Pos, Turn: it.Turn, Choice: verdict}); err != nil {
 			t.Fatalf("vote %s on a revisited skip: %v", verdict, err)
 		}
 	}
@@ -396,7 +386,7 @@ func TestSkippedTurnsComeBackOnce(t *testing.T) {
 		}
 		var pos, turn int
 		fmt.Sscanf(o, "%d/%d", &pos, &turn)
-		if _, err := a.Vote(app.VoteInput{StudyID: st.ID, Pos: pos, Turn: turn, Verdict: "tie"}); !errors.Is(err, store.ErrAlreadyVoted) {
+		if _, err := a.Vote(app.VoteInput{StudyID: st.ID, Pos: pos, Turn: turn, Choice: "tie"}); !errors.Is(err, store.ErrAlreadyVoted) {
 			t.Errorf("vote on voted turn %s: err = %v, want ErrAlreadyVoted", o, err)
 		}
 	}
@@ -409,11 +399,7 @@ func BenchmarkVoteAndNext(b *testing.B) {
 	if _, err := os.Stat(filepath.Join(data, "question.jsonl")); err != nil {
 		b.Skipf("MT-Bench data not found at %s: %v", data, err)
 	}
-	s, err := store.Open(filepath.Join(b.TempDir(), "concord.db"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer s.Close()
+	s := storetest.MustOpen(b)
 	if _, err := s.Import(context.Background(), []string{data}, store.ImportOptions{}); err != nil {
 		b.Fatal(err)
 	}
@@ -440,7 +426,7 @@ func BenchmarkVoteAndNext(b *testing.B) {
 			it, _ = a.NextItem(st.ID)
 			b.StartTimer()
 		}
-		if it, err = a.Vote(app.VoteInput{StudyID: st.ID, Pos: it.Pos, Turn: it.Turn, Verdict: "A", TimeMS: 1000}); err != nil {
+		if it, err = a.Vote(app.VoteInput{StudyID: st.ID, Pos: it.Pos, Turn: it.Turn, Choice: "A", TimeMS: 1000}); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"concord/store"
+	"concord/store/storetest"
 )
 
 // mtBenchStore imports the shared MT-Bench data into a fresh database, or skips.
@@ -16,11 +17,7 @@ func mtBenchStore(b *testing.B) *store.Store {
 	if _, err := os.Stat(filepath.Join(data, "mt_bench_human_judgments", "human.csv")); err != nil {
 		b.Skipf("shared MT-Bench data not found under %s: %v", data, err)
 	}
-	s, err := store.Open(filepath.Join(b.TempDir(), "concord.db"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { s.Close() })
+	s := storetest.MustOpen(b)
 	if _, err := s.Import(context.Background(), []string{filepath.Join(data, "mt_bench"), filepath.Join(data, "mt_bench_human_judgments")}, store.ImportOptions{}); err != nil {
 		b.Fatal(err)
 	}

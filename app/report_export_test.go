@@ -14,6 +14,7 @@ import (
 	"concord/frontend"
 	"concord/judge/audit"
 	"concord/store"
+	"concord/store/storetest"
 )
 
 // fakeTemplate stands in for the built report template.
@@ -60,7 +61,7 @@ func TestFillReportTemplateNeedsOneDataElement(t *testing.T) {
 // The bundle carries the disagreement browser: every listed unit has its
 // detail, its question and both answers.
 func TestExportBundleDisagreements(t *testing.T) {
-	s := demoStore(t)
+	s := storetest.MustOpenDemo(t)
 	ctx := context.Background()
 	judges, _ := s.Judges(ctx)
 	r, err := buildReport(ctx, s, ReportOptions{Judge: judges[0], Bootstrap: -1})

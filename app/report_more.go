@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"concord/store"
+	"concord/store/outcome"
 )
 
 // AnnotateMoreRequest asks for a study that gathers more human votes on units
@@ -67,11 +68,9 @@ func annotateMore(ctx context.Context, s *store.Store, req AnnotateMoreRequest) 
 	return st, nil
 }
 
+// canonicalPair trims a pair's names and orders it as the tables store it.
 func canonicalPair(p [2]string) (string, string) {
-	a, b := strings.TrimSpace(p[0]), strings.TrimSpace(p[1])
-	if b < a {
-		return b, a
-	}
+	a, b, _ := outcome.CanonicalPair(strings.TrimSpace(p[0]), strings.TrimSpace(p[1]))
 	return a, b
 }
 

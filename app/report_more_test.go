@@ -8,12 +8,13 @@ import (
 	"testing"
 
 	"concord/store"
+	"concord/store/storetest"
 )
 
 // "Annotate more" from a close call makes a study of exactly the pair's units
 // in the report's scope, under a default name made unique.
 func TestAnnotateMoreCloseCall(t *testing.T) {
-	s := demoStore(t)
+	s := storetest.MustOpenDemo(t)
 	ctx := context.Background()
 	r, err := buildReport(ctx, s, ReportOptions{Turn: 1, Bootstrap: -1})
 	if err != nil {
@@ -81,7 +82,7 @@ func TestAnnotateMoreCloseCall(t *testing.T) {
 
 // "Annotate more" from a disagreement list makes a study of exactly the listed units.
 func TestAnnotateMoreDisagreements(t *testing.T) {
-	s := demoStore(t)
+	s := storetest.MustOpenDemo(t)
 	ctx := context.Background()
 	units, err := disagreements(ctx, s, DisagreementFilter{Turn: 2})
 	if err != nil || len(units) < 2 {

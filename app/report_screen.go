@@ -9,6 +9,7 @@ import (
 
 	"concord/judge/audit"
 	"concord/store"
+	"concord/store/outcome"
 )
 
 // lengthMargin is the audit's default length margin: answers that differ by more
@@ -118,13 +119,18 @@ func verdictClass(s string) byte {
 	return 0
 }
 
-// modelTerms rewrites a store winner (model_1/model_2) as model_a/model_b.
-func modelTerms(s string) string {
-	l, err := audit.ParseLabel(s)
-	if err != nil || l == audit.NoLabel {
+// modelTerms rewrites a stored winner (model_1/model_2 or model_a/model_b)
+// in the vote spelling (model_a/model_b), for the pair's models swapped when
+// swapped is true. A spelling it cannot read stays as it is.
+func modelTerms(s string, swapped bool) string {
+	w, err := outcome.Parse(s)
+	if err != nil || w == outcome.None {
 		return s
 	}
-	return l.String()
+	if swapped {
+		w = w.Swap()
+	}
+	return w.String()
 }
 
 type unitKey struct {
@@ -134,10 +140,8 @@ type unitKey struct {
 }
 
 func canonical(q int, a, b string, turn int) (unitKey, bool) {
-	if a > b {
-		return unitKey{q, b, a, turn}, true
-	}
-	return unitKey{q, a, b, turn}, false
+	a, b, swapped := outcome.CanonicalPair(a, b)
+	return unitKey{q, a, b, turn}, swapped
 }
 
 func disagreements(ctx context.Context, s *store.Store, f DisagreementFilter) ([]DisagreementUnit, error) {
@@ -157,10 +161,7 @@ func disagreements(ctx context.Context, s *store.Store, f DisagreementFilter) ([
 		return nil, fmt.Errorf("disagreements: %w", err)
 	}
 	category, length := facts.category, facts.length
-	pairA, pairB := f.ModelA, f.ModelB
-	if pairA > pairB {
-		pairA, pairB = pairB, pairA
-	}
+	pairA, pairB, _ := outcome.CanonicalPair(f.ModelA, f.ModelB)
 	keep := func(k unitKey) bool {
 		return (f.Turn == 0 || k.turn == f.Turn) &&
 			(f.Category == "" || category[k.q] == f.Category) &&
@@ -178,15 +179,16 @@ func disagreements(ctx context.Context, s *store.Store, f DisagreementFilter) ([
 			continue
 		}
 		u := &DisagreementUnit{QuestionID: k.q, Category: category[k.q], ModelA: k.a, ModelB: k.b, Turn: k.turn, Judge: judge,
-			JudgeVerdict: modelTerms(v.Combined)}
-		if v.G1 != nil {
-			u.G1 = modelTerms(v.G1.Winner)
-		}
-		if v.G2 != nil {
-			u.G2 = modelTerms(v.G2.Winner)
-		}
+			JudgeVerdict: modelTerms(v.Combined, swapped)}
+		g1, g2 := v.G1, v.G2
 		if swapped { // the store keeps Model1 < Model2, so this is only defensive
-			u.JudgeVerdict, u.G1, u.G2 = flipVerdict(u.JudgeVerdict), flipVerdict(u.G2), flipVerdict(u.G1)
+			g1, g2 = g2, g1
+		}
+		if g1 != nil {
+			u.G1 = modelTerms(g1.Winner, swapped)
+		}
+		if g2 != nil {
+			u.G2 = modelTerms(g2.Winner, swapped)
 		}
 		if f.Inconsistent && u.JudgeVerdict != "inconsistent" {
 			continue
@@ -211,10 +213,7 @@ func disagreements(ctx context.Context, s *store.Store, f DisagreementFilter) ([
 		if u == nil {
 			continue
 		}
-		c := verdictClass(v.Winner)
-		if swapped {
-			c = map[byte]byte{'a': 'b', 'b': 'a', 't': 't'}[c]
-		}
+		c := verdictClass(modelTerms(v.Winner, swapped))
 		switch c {
 		case 'a':
 			u.HumanA++
@@ -247,16 +246,6 @@ func disagreements(ctx context.Context, s *store.Store, f DisagreementFilter) ([
 		return 0
 	})
 	return out, nil
-}
-
-func flipVerdict(s string) string {
-	switch s {
-	case "model_a":
-		return "model_b"
-	case "model_b":
-		return "model_a"
-	}
-	return s
 }
 
 func abs(x int) int {
@@ -301,11 +290,7 @@ func unitDetail(ctx context.Context, s *store.Store, question int, modelA, model
 	}
 	for _, v := range votes {
 		_, swapped := canonical(v.QuestionID, v.ModelA, v.ModelB, v.Turn)
-		w := v.Winner
-		if swapped {
-			w = flipVerdict(modelTerms(w))
-		}
-		d.Votes = append(d.Votes, UnitVote{Annotator: v.Annotator, Group: v.Group, Verdict: modelTerms(w), Left: v.Left,
+		d.Votes = append(d.Votes, UnitVote{Annotator: v.Annotator, Group: v.Group, Verdict: modelTerms(v.Winner, swapped), Left: v.Left,
 			TimeMS: v.TimeMS, Rationale: v.Rationale, CreatedAt: v.CreatedAt})
 	}
 	if judge != "" {
@@ -315,26 +300,21 @@ func unitDetail(ctx context.Context, s *store.Store, question int, modelA, model
 		}
 		for _, v := range verdicts { // the last verdict of a unit wins, as in the audit
 			_, swapped := canonical(v.QuestionID, v.Model1, v.Model2, v.Turn)
-			d.Judge, d.JudgeVerdict = v.Judge, modelTerms(v.Combined)
-			d.G1, d.G2 = unitGame(v.G1), unitGame(v.G2)
+			d.Judge, d.JudgeVerdict = v.Judge, modelTerms(v.Combined, swapped)
+			d.G1, d.G2 = unitGame(v.G1, swapped), unitGame(v.G2, swapped)
 			if swapped {
-				d.JudgeVerdict, d.G1, d.G2 = flipVerdict(d.JudgeVerdict), d.G2, d.G1
-				for _, g := range []*UnitGame{d.G1, d.G2} {
-					if g != nil {
-						g.Winner = flipVerdict(g.Winner)
-					}
-				}
+				d.G1, d.G2 = d.G2, d.G1
 			}
 		}
 	}
 	return d, nil
 }
 
-func unitGame(g *store.Game) *UnitGame {
+func unitGame(g *store.Game, swapped bool) *UnitGame {
 	if g == nil {
 		return nil
 	}
-	return &UnitGame{Winner: modelTerms(g.Winner), Explanation: g.Judgment, Error: g.Error}
+	return &UnitGame{Winner: modelTerms(g.Winner, swapped), Explanation: g.Judgment, Error: g.Error}
 }
 
 func upTo(turns []string, n int) []string {

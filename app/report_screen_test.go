@@ -8,20 +8,8 @@ import (
 	"testing"
 
 	"concord/store"
+	"concord/store/storetest"
 )
-
-func demoStore(t *testing.T) *store.Store {
-	t.Helper()
-	s, err := store.Open(filepath.Join(t.TempDir(), "concord.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	if err := s.SeedDemo(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	return s
-}
 
 // sumDisagreeing checks the list's invariants and returns its disagreeing votes.
 func sumDisagreeing(t *testing.T, units []DisagreementUnit) int {
@@ -48,7 +36,7 @@ func sumDisagreeing(t *testing.T, units []DisagreementUnit) int {
 // The disagreeing votes over all units are exactly the audit's with-ties
 // comparisons that did not agree.
 func TestDisagreementsMatchAudit(t *testing.T) {
-	s := demoStore(t)
+	s := storetest.MustOpenDemo(t)
 	ctx := context.Background()
 	judges, err := s.Judges(ctx)
 	if err != nil || len(judges) == 0 {
@@ -85,7 +73,7 @@ func TestDisagreementsMatchAudit(t *testing.T) {
 }
 
 func TestDisagreementsFilters(t *testing.T) {
-	s := demoStore(t)
+	s := storetest.MustOpenDemo(t)
 	ctx := context.Background()
 	judges, _ := s.Judges(ctx)
 	all, err := disagreements(ctx, s, DisagreementFilter{Judge: judges[0]})
@@ -137,7 +125,7 @@ func TestDisagreementsFilters(t *testing.T) {
 }
 
 func TestUnitDetail(t *testing.T) {
-	s := demoStore(t)
+	s := storetest.MustOpenDemo(t)
 	ctx := context.Background()
 	judges, _ := s.Judges(ctx)
 	units, err := disagreements(ctx, s, DisagreementFilter{Judge: judges[0]})
@@ -196,7 +184,7 @@ func (f fakeSave) OpenDirectory(string) (string, error)    { return "", nil }
 func (f fakeSave) SaveFile(_, _, _ string) (string, error) { return f.path, nil }
 
 func TestExportReport(t *testing.T) {
-	s := demoStore(t)
+	s := storetest.MustOpenDemo(t)
 	judges, _ := s.Judges(context.Background())
 	opts := ReportOptions{Judge: judges[0], Bootstrap: 20}
 
@@ -239,11 +227,7 @@ func TestDisagreementsMTBench(t *testing.T) {
 		t.Skipf("shared MT-Bench data not found under %s: %v", data, err)
 	}
 	ctx := context.Background()
-	s, err := store.Open(filepath.Join(t.TempDir(), "concord.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := storetest.MustOpen(t)
 	if _, err := s.Import(ctx, []string{filepath.Join(data, "mt_bench"), filepath.Join(data, "mt_bench_human_judgments")}, store.ImportOptions{}); err != nil {
 		t.Fatal(err)
 	}

@@ -15,6 +15,7 @@ import (
 
 	"concord/judge"
 	"concord/store"
+	"concord/store/storetest"
 )
 
 // testKey is the API key the tests use; it must never reach the database or logs.
@@ -148,11 +149,7 @@ func writeFixture(tb testing.TB, st *store.Store, questions int, models []string
 func mustOpen(tb testing.TB) (*store.Store, string) {
 	tb.Helper()
 	path := filepath.Join(tb.TempDir(), "x.db")
-	st, err := store.Open(path)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { st.Close() })
+	st := storetest.MustOpenAt(tb, path)
 	return st, path
 }
 

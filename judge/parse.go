@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"concord/store/outcome"
 )
 
 // Label is a parsed verdict in presentation terms.
@@ -63,12 +65,15 @@ func ParseVerdict(output string) (Label, error) {
 // Winner translates a label into model terms for a game: in game 1 model_1 is
 // shown as A, in game 2 model_2 is. It returns "model_1", "model_2" or "tie".
 func Winner(l Label, game int) string {
-	switch {
-	case l == LabelC:
-		return "tie"
-	case (l == LabelA) == (game == 1):
-		return "model_1"
-	default:
-		return "model_2"
+	w := outcome.Second
+	switch l {
+	case LabelC:
+		w = outcome.Tie
+	case LabelA:
+		w = outcome.First // the model shown first
 	}
+	if game != 1 {
+		w = w.Swap() // game 2 shows model_2 first
+	}
+	return w.Game()
 }

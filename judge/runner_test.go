@@ -13,7 +13,22 @@ import (
 
 	"concord/judge"
 	"concord/store"
+	"concord/store/outcome"
 )
+
+// combinedGames combines two stored games (model_1, model_2, tie or error).
+func combinedGames(tb testing.TB, g1, g2 string) string {
+	tb.Helper()
+	w1, err := outcome.ParseGame(g1)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	w2, err := outcome.ParseGame(g2)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return outcome.Combine(w1, w2).Game()
+}
 
 var fixtureModels = []string{"alpha", "beta", "gamma"}
 
@@ -172,7 +187,7 @@ func TestRunnerFaults(t *testing.T) {
 			t.Errorf("verdict q%d %s/%s turn %d: a game is missing", v.QuestionID, v.Model1, v.Model2, v.Turn)
 			continue
 		}
-		if c := store.Combine(v.G1.Winner, v.G2.Winner); v.Combined != c {
+		if c := combinedGames(t, v.G1.Winner, v.G2.Winner); v.Combined != c {
 			t.Errorf("verdict q%d: combined %q, want %q", v.QuestionID, v.Combined, c)
 		}
 		k := store.GameKey{Prompt: v.Prompt, PromptHash: v.PromptHash, QuestionID: v.QuestionID, Model1: v.Model1, Model2: v.Model2, Turn: v.Turn}

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"concord/store"
+	"concord/store/storetest"
 )
 
 // TestVotesSurviveKill9 records votes in a child process, kills it with
@@ -24,10 +25,7 @@ func TestVotesSurviveKill9(t *testing.T) {
 	}
 	dir := t.TempDir()
 	db := filepath.Join(dir, "c.db")
-	s, err := store.Open(db)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := storetest.MustOpenAt(t, db)
 	if err := s.SeedDemo(context.Background()); err != nil {
 		t.Fatal(err)
 	}
@@ -62,11 +60,7 @@ func TestVotesSurviveKill9(t *testing.T) {
 		t.Fatalf("child reported %d votes before ending, want 25", reported)
 	}
 
-	s, err = store.Open(db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s = storetest.MustOpenAt(t, db)
 	votes, err := s.Votes(context.Background(), "local")
 	if err != nil {
 		t.Fatal(err)
@@ -92,7 +86,7 @@ func voteForever(db string) {
 			fmt.Println("error", err)
 			os.Exit(1)
 		}
-		if _, err := s.RecordVote(ctx, store.VoteRequest{StudyID: study, Annotator: "crash-tester", Pos: next.Entry.Pos, Turn: next.Turn, Verdict: []string{"A", "B", "tie"}[i%3], TimeMS: 1000}); err != nil {
+		if _, err := s.RecordVote(ctx, store.VoteRequest{StudyID: study, Annotator: "crash-tester", Pos: next.Entry.Pos, Turn: next.Turn, Choice: []string{"A", "B", "tie"}[i%3], TimeMS: 1000}); err != nil {
 			fmt.Println("error", err)
 			os.Exit(1)
 		}

@@ -13,6 +13,8 @@ import (
 	"sort"
 	"strconv"
 	"time"
+
+	"concord/store/outcome"
 )
 
 // exportVote is a human vote in the Hugging Face mt_bench_human_judgments
@@ -38,8 +40,8 @@ type exportVote struct {
 // hfWinner maps a stored vote winner to the HF label; "both bad" is
 // Chatbot Arena's "tie (bothbad)", which compute_agreement.py reads as a tie.
 func hfWinner(w string) string {
-	if w == "both_bad" {
-		return "tie (bothbad)"
+	if won, err := outcome.ParseVote(w); err == nil {
+		return won.HFVote()
 	}
 	return w
 }
@@ -218,7 +220,9 @@ func (s *Store) ExportVerdicts(ctx context.Context, w io.Writer, judge string) e
 			e.G2Winner, e.G2Judgment, e.G2UserPrompt = v.G2.Winner, v.G2.Judgment, v.G2.UserPrompt
 		} else if v.Combined != "" {
 			e.ModelA, e.ModelB = v.Model1, v.Model2
-			e.Winner = map[string]string{"model_1": "model_a", "model_2": "model_b", "tie": "tie", "inconsistent": "tie (inconsistent)", "error": "error"}[v.Combined]
+			if w, err := outcome.ParseGame(v.Combined); err == nil {
+				e.Winner = w.HFVerdict()
+			}
 		} else {
 			continue // a judge run still waiting for a game
 		}
@@ -258,10 +262,11 @@ func (s *Store) ExportVerdictsHF(ctx context.Context, w io.Writer, judge string)
 	bw := bufio.NewWriter(w)
 	records := newRecordWriter(bw, true)
 	for _, v := range vs {
-		winner, ok := map[string]string{"model_1": "model_a", "model_2": "model_b", "tie": "tie", "inconsistent": "tie (inconsistent)"}[v.Combined]
-		if !ok {
+		w, err := outcome.ParseGame(v.Combined)
+		if err != nil || w == outcome.Error {
 			continue
 		}
+		winner := w.HFVerdict()
 		prompt := v.Prompt
 		if prompt == "" {
 			prompt = unknownPairPrompt

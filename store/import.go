@@ -13,9 +13,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"regexp"
 	"sort"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -81,6 +79,7 @@ type ImportError struct {
 }
 
 func (e *ImportError) Error() string { return fmt.Sprintf("import %s: %v", e.Path, e.Err) }
+
 func (e *ImportError) Unwrap() error { return e.Err }
 
 type inputFile struct {
@@ -446,7 +445,7 @@ func (im *importer) file(f inputFile, fr *FileReport, progress func(int)) error 
 		votes = im.startVoteWriter()
 		defer votes.finish()
 	}
-	next := func() (outcome, error) {
+	next := func() (result, error) {
 		line, raw, err := rr.Next()
 		if err != nil {
 			return 0, err
@@ -455,7 +454,7 @@ func (im *importer) file(f inputFile, fr *FileReport, progress func(int)) error 
 	}
 	if cr, ok := rr.(*csvReader); ok && f.kind == KindVotes {
 		if set, ok := csvVoteColumns(cr.header); ok {
-			next = func() (outcome, error) {
+			next = func() (result, error) {
 				line, cells, err := cr.row()
 				if err != nil {
 					return 0, err
@@ -513,7 +512,7 @@ func (im *importer) file(f inputFile, fr *FileReport, progress func(int)) error 
 
 // record applies one record of a file of the given kind, name (its base
 // name without extension) and source (see relSource).
-func (im *importer) record(kind Kind, line int, raw []byte, name, source string) (outcome, error) {
+func (im *importer) record(kind Kind, line int, raw []byte, name, source string) (result, error) {
 	switch kind {
 	case KindQuestions:
 		return im.question(line, raw, source)
@@ -531,18 +530,19 @@ func (im *importer) record(kind Kind, line int, raw []byte, name, source string)
 	return 0, fmt.Errorf("unknown kind %q", kind)
 }
 
-type outcome int
+// result is what importing one record did.
+type result int
 
 const (
-	added outcome = iota
+	added result = iota
 	unchanged
 	replaced
 	deferred // written with its chunk and counted then
 )
 
-// count adds an outcome to the report's counts (deferred ones are counted
+// count adds a result to the report's counts (deferred ones are counted
 // when written).
-func (fr *FileReport) count(o outcome) {
+func (fr *FileReport) count(o result) {
 	switch o {
 	case added:
 		fr.Added++
@@ -570,7 +570,7 @@ func relSource(path string) string {
 
 // upsert inserts a keyed record, or leaves it when its hash is unchanged, or
 // replaces it (with --replace) or reports the conflict.
-func (im *importer) upsert(line int, what, existsQ string, existsArgs []any, hash string, insert func() (sql.Result, error), update func() error) (outcome, error) {
+func (im *importer) upsert(line int, what, existsQ string, existsArgs []any, hash string, insert func() (sql.Result, error), update func() error) (result, error) {
 	// Insert first (OR IGNORE): a new record, the usual case, costs one
 	// statement; the stored one is read only when the key exists.
 	res, err := insert()
@@ -598,285 +598,6 @@ func (im *importer) upsert(line int, what, existsQ string, existsArgs []any, has
 	return replaced, nil
 }
 
-type questionRec struct {
-	QuestionID *int     `json:"question_id"`
-	Category   *string  `json:"category"`
-	Turns      []string `json:"turns"`
-	Reference  []string `json:"reference"`
-}
-
-func (im *importer) question(line int, raw []byte, source string) (outcome, error) {
-	var r questionRec
-	if err := decodeRecord(line, raw, &r); err != nil {
-		return 0, err
-	}
-	switch {
-	case r.QuestionID == nil:
-		return 0, fieldErr(line, "question_id", "missing")
-	case r.Category == nil:
-		return 0, fieldErr(line, "category", "missing")
-	case len(r.Turns) == 0:
-		return 0, fieldErr(line, "turns", "missing or empty: a question needs at least one turn")
-	}
-	return im.putQuestion(line, *r.QuestionID, *r.Category, r.Turns, r.Reference, source)
-}
-
-func (im *importer) putQuestion(line, id int, category string, turns, ref []string, source string) (outcome, error) {
-	for i, t := range turns {
-		if strings.TrimSpace(t) == "" {
-			return 0, fieldErr(line, fmt.Sprintf("turns[%d]", i), "empty turn")
-		}
-	}
-	turnsJSON, _ := json.Marshal(turns)
-	var refJSON any
-	if len(ref) > 0 {
-		b, _ := json.Marshal(ref)
-		refJSON = string(b)
-	}
-	hash := contentHash(category, turns, ref)
-	res, err := im.upsert(line, fmt.Sprintf("question %d", id), `SELECT content_hash FROM questions WHERE question_id = ?`, []any{id}, hash,
-		func() (sql.Result, error) {
-			return im.exec(`INSERT OR IGNORE INTO questions(question_id, category, turns, reference, source, content_hash) VALUES (?, ?, ?, ?, ?, ?)`,
-				id, category, string(turnsJSON), refJSON, source, hash)
-		},
-		func() error {
-			_, err := im.exec(`UPDATE questions SET category = ?, turns = ?, reference = ?, source = ?, content_hash = ? WHERE question_id = ?`,
-				category, string(turnsJSON), refJSON, source, hash, id)
-			return err
-		})
-	if err == nil {
-		im.questions[id] = len(turns)
-	}
-	return res, err
-}
-
-type answerRec struct {
-	QuestionID *int   `json:"question_id"`
-	AnswerID   string `json:"answer_id"`
-	Choices    []struct {
-		Turns []string `json:"turns"`
-	} `json:"choices"`
-}
-
-func (im *importer) checkQuestion(line int, field string, id int) error {
-	if _, ok := im.questions[id]; !ok {
-		return fieldErr(line, field, "unknown question %d (import its question.jsonl first, or in the same command)", id)
-	}
-	return nil
-}
-
-func (im *importer) answer(line int, raw []byte, model, source string) (outcome, error) {
-	var r answerRec
-	if err := decodeRecord(line, raw, &r); err != nil {
-		return 0, err
-	}
-	if r.QuestionID == nil {
-		return 0, fieldErr(line, "question_id", "missing")
-	}
-	if len(r.Choices) == 0 {
-		return 0, fieldErr(line, "choices", "missing or empty")
-	}
-	return im.putAnswer(line, *r.QuestionID, model, r.Choices[0].Turns, r.AnswerID, source, "choices[0].turns")
-}
-
-func (im *importer) putAnswer(line, qid int, model string, turns []string, answerID, source, field string) (outcome, error) {
-	if err := im.checkQuestion(line, "question_id", qid); err != nil {
-		return 0, err
-	}
-	if want := im.questions[qid]; len(turns) < want {
-		return 0, fieldErr(line, field, "question %d has %d turns, the answer has %d", qid, want, len(turns))
-	}
-	mid, err := im.modelID(model, true)
-	if err != nil {
-		return 0, &recordError{Line: line, Err: err}
-	}
-	turnsJSON, _ := json.Marshal(turns)
-	hash := contentHash(turns)
-	return im.upsert(line, fmt.Sprintf("answer of %s to question %d", model, qid),
-		`SELECT content_hash FROM answers WHERE question_id = ? AND model_id = ?`, []any{qid, mid}, hash,
-		func() (sql.Result, error) {
-			return im.exec(`INSERT OR IGNORE INTO answers(question_id, model_id, turns, answer_id, source, content_hash) VALUES (?, ?, ?, ?, ?, ?)`,
-				qid, mid, string(turnsJSON), answerID, source, hash)
-		},
-		func() error {
-			_, err := im.exec(`UPDATE answers SET turns = ?, answer_id = ?, source = ?, content_hash = ? WHERE question_id = ? AND model_id = ?`,
-				string(turnsJSON), answerID, source, hash, qid, mid)
-			return err
-		})
-}
-
-func (im *importer) modelID(name string, create bool) (int64, error) {
-	if id, ok := im.models[name]; ok {
-		return id, nil
-	}
-	if !create {
-		return 0, fmt.Errorf("unknown model %q (import its model_answer file first, or in the same command)", name)
-	}
-	res, err := im.exec(`INSERT INTO models(name) VALUES (?)`, name)
-	if err != nil {
-		return 0, err
-	}
-	id, _ := res.LastInsertId()
-	im.models[name] = id
-	return id, nil
-}
-
-func (im *importer) reference(line int, raw []byte, model string) (outcome, error) {
-	var r answerRec
-	if err := decodeRecord(line, raw, &r); err != nil {
-		return 0, err
-	}
-	if r.QuestionID == nil {
-		return 0, fieldErr(line, "question_id", "missing")
-	}
-	if len(r.Choices) == 0 || len(r.Choices[0].Turns) == 0 {
-		return 0, fieldErr(line, "choices", "missing or empty")
-	}
-	qid := *r.QuestionID
-	if err := im.checkQuestion(line, "question_id", qid); err != nil {
-		return 0, err
-	}
-	turns := r.Choices[0].Turns
-	turnsJSON, _ := json.Marshal(turns)
-	hash := contentHash(turns)
-	return im.upsert(line, fmt.Sprintf("reference answer of %s to question %d", model, qid),
-		`SELECT content_hash FROM reference_answers WHERE question_id = ? AND model = ?`, []any{qid, model}, hash,
-		func() (sql.Result, error) {
-			return im.exec(`INSERT OR IGNORE INTO reference_answers(question_id, model, turns, content_hash) VALUES (?, ?, ?, ?)`, qid, model, string(turnsJSON), hash)
-		},
-		func() error {
-			_, err := im.exec(`UPDATE reference_answers SET turns = ?, content_hash = ? WHERE question_id = ? AND model = ?`, string(turnsJSON), hash, qid, model)
-			return err
-		})
-}
-
-func (im *importer) prompt(line int, raw []byte) (outcome, error) {
-	var p Prompt
-	if err := decodeRecord(line, raw, &p); err != nil {
-		return 0, err
-	}
-	switch {
-	case p.Name == "":
-		return 0, fieldErr(line, "name", "missing")
-	case p.PromptTemplate == "":
-		return 0, fieldErr(line, "prompt_template", "missing")
-	case p.Type == "":
-		return 0, fieldErr(line, "type", "missing")
-	}
-	p.Hash = PromptHash(p.SystemPrompt, p.PromptTemplate)
-	res, err := im.upsert(line, fmt.Sprintf("prompt %q", p.Name), `SELECT hash FROM prompts WHERE name = ?`, []any{p.Name},
-		p.Hash,
-		func() (sql.Result, error) {
-			return im.exec(`INSERT OR IGNORE INTO prompts(name, type, system_prompt, prompt_template, description, category, output_format, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-				p.Name, p.Type, p.SystemPrompt, p.PromptTemplate, p.Description, p.Category, p.OutputFormat, p.Hash)
-		},
-		func() error {
-			_, err := im.exec(`UPDATE prompts SET type = ?, system_prompt = ?, prompt_template = ?, description = ?, category = ?, output_format = ?, hash = ? WHERE name = ?`,
-				p.Type, p.SystemPrompt, p.PromptTemplate, p.Description, p.Category, p.OutputFormat, p.Hash, p.Name)
-			return err
-		})
-	if err == nil {
-		im.prompts[p.Name] = p.Hash
-	}
-	return res, err
-}
-
-// PromptHash identifies a prompt's text: the first 16 hex digits of the
-// SHA-256 of its system prompt and template.
-func PromptHash(system, template string) string {
-	h := sha256.Sum256([]byte(system + "\x00" + template))
-	return hex.EncodeToString(h[:8])
-}
-
-func (im *importer) judgeID(name, model string) (int64, error) {
-	if id, ok := im.judges[name]; ok {
-		return id, nil
-	}
-	res, err := im.exec(`INSERT INTO judges(name, model) VALUES (?, ?)`, name, model)
-	if err != nil {
-		return 0, err
-	}
-	id, _ := res.LastInsertId()
-	im.judges[name] = id
-	return id, nil
-}
-
-type judgmentRec struct {
-	QuestionID   *int            `json:"question_id"`
-	Model1       string          `json:"model_1"`
-	Model2       string          `json:"model_2"`
-	G1Winner     string          `json:"g1_winner"`
-	G2Winner     string          `json:"g2_winner"`
-	Judge        json.RawMessage `json:"judge"`
-	G1UserPrompt string          `json:"g1_user_prompt"`
-	G1Judgment   string          `json:"g1_judgment"`
-	G2UserPrompt string          `json:"g2_user_prompt"`
-	G2Judgment   string          `json:"g2_judgment"`
-	Turn         *int            `json:"turn"`
-	Winner       string          `json:"winner"`
-}
-
-var gameWinners = map[string]bool{"model_1": true, "model_2": true, "tie": true, "error": true}
-
-func (im *importer) judgment(line int, raw []byte, source string) (outcome, error) {
-	var r judgmentRec
-	if err := decodeRecord(line, raw, &r); err != nil {
-		return 0, err
-	}
-	if r.G1Winner == "" && r.G2Winner == "" && r.Winner != "" {
-		return im.vote(line, raw, source) // a combined-only verdict in the HF label shape
-	}
-	if r.QuestionID == nil {
-		return 0, fieldErr(line, "question_id", "missing")
-	}
-	turn := 1
-	if r.Turn != nil {
-		turn = *r.Turn
-	}
-	judge, prompt, err := parseJudge(line, r.Judge)
-	if err != nil {
-		return 0, err
-	}
-	if judge == "" {
-		return 0, fieldErr(line, "judge", "want [model, prompt name]")
-	}
-	if !gameWinners[r.G1Winner] {
-		return 0, fieldErr(line, "g1_winner", "want model_1, model_2, tie or error, got %q", r.G1Winner)
-	}
-	if !gameWinners[r.G2Winner] {
-		return 0, fieldErr(line, "g2_winner", "want model_1, model_2, tie or error, got %q", r.G2Winner)
-	}
-	if err := im.checkUnit(line, *r.QuestionID, r.Model1, r.Model2, turn, "model_1", "model_2"); err != nil {
-		return 0, err
-	}
-	g1 := Game{Winner: r.G1Winner, Judgment: r.G1Judgment, UserPrompt: r.G1UserPrompt}
-	g2 := Game{Winner: r.G2Winner, Judgment: r.G2Judgment, UserPrompt: r.G2UserPrompt}
-	m1, m2 := r.Model1, r.Model2
-	if m1 > m2 {
-		// Canonical order: the game that showed the alphabetically first model first is g1.
-		m1, m2 = m2, m1
-		g1, g2 = g2, g1
-		g1.Winner, g2.Winner = swapWinner(g1.Winner), swapWinner(g2.Winner)
-	}
-	v := Verdict{Judge: judge, JudgeModel: judge, Prompt: prompt, PromptHash: im.prompts[prompt], QuestionID: *r.QuestionID,
-		Model1: m1, Model2: m2, Turn: turn, G1: &g1, G2: &g2, Combined: Combine(g1.Winner, g2.Winner)}
-	return im.putVerdict(line, v, source)
-}
-
-func swapWinner(w string) string {
-	switch w {
-	case "model_1":
-		return "model_2"
-	case "model_2":
-		return "model_1"
-	case "model_a":
-		return "model_b"
-	case "model_b":
-		return "model_a"
-	}
-	return w
-}
-
 // checkUnit verifies that a vote or verdict names a known question, two
 // different known models and a turn the question has.
 func (im *importer) checkUnit(line, qid int, ma, mb string, turn int, fa, fb string) error {
@@ -902,78 +623,6 @@ func (im *importer) checkUnit(line, qid int, ma, mb string, turn int, fa, fb str
 		return fieldErr(line, "turn", "question %d has %d turn(s), got turn %d", qid, n, turn)
 	}
 	return nil
-}
-
-func (im *importer) putVerdict(line int, v Verdict, source string) (outcome, error) {
-	jid, err := im.judgeID(v.Judge, v.JudgeModel)
-	if err != nil {
-		return 0, &recordError{Line: line, Err: err}
-	}
-	hash := contentHash(v.Combined, v.G1, v.G2)
-	cur, err := im.verdictHash(jid, v)
-	if err != nil {
-		return 0, &recordError{Line: line, Err: err}
-	}
-	what := fmt.Sprintf("verdict of %s on question %d, %s vs %s, turn %d", v.Judge, v.QuestionID, v.Model1, v.Model2, v.Turn)
-	game := func(x *Game) (winner, judgment, prompt, at any) {
-		if x == nil {
-			return nil, nil, nil, nil
-		}
-		return x.Winner, x.Judgment, x.UserPrompt, im.now
-	}
-	w1, j1, p1, t1 := game(v.G1)
-	w2, j2, p2, t2 := game(v.G2)
-	var combined any
-	if v.Combined != "" {
-		combined = v.Combined
-	}
-	switch {
-	case cur == "":
-		_, err := im.exec(`INSERT INTO verdicts(judge_id, prompt, prompt_hash, question_id, model_1, model_2, turn, combined,
-			g1_winner, g1_judgment, g1_user_prompt, g1_at, g2_winner, g2_judgment, g2_user_prompt, g2_at, source)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			jid, v.Prompt, v.PromptHash, v.QuestionID, v.Model1, v.Model2, v.Turn, combined, w1, j1, p1, t1, w2, j2, p2, t2, source)
-		if err != nil {
-			return 0, &recordError{Line: line, Err: fmt.Errorf("write %s: %w", what, err)}
-		}
-		return added, nil
-	case cur == hash:
-		return unchanged, nil
-	case !im.replace:
-		return 0, &recordError{Line: line, Err: fmt.Errorf("%s already exists with different content (use --replace to overwrite)", what)}
-	}
-	_, err = im.exec(`UPDATE verdicts SET combined = ?, g1_winner = ?, g1_judgment = ?, g1_user_prompt = ?, g1_at = ?,
-		g2_winner = ?, g2_judgment = ?, g2_user_prompt = ?, g2_at = ?, prompt_hash = ?, source = ?
-		WHERE judge_id = ? AND prompt = ? AND question_id = ? AND model_1 = ? AND model_2 = ? AND turn = ?`,
-		combined, w1, j1, p1, t1, w2, j2, p2, t2, v.PromptHash, source, jid, v.Prompt, v.QuestionID, v.Model1, v.Model2, v.Turn)
-	if err != nil {
-		return 0, &recordError{Line: line, Err: fmt.Errorf("replace %s: %w", what, err)}
-	}
-	return replaced, nil
-}
-
-// verdictHash is the content hash of a stored verdict, or "" if there is none.
-func (im *importer) verdictHash(jid int64, v Verdict) (string, error) {
-	var combined sql.NullString
-	var w [2]sql.NullString
-	var j [2]sql.NullString
-	var p [2]sql.NullString
-	err := im.queryRow(`SELECT combined, g1_winner, g1_judgment, g1_user_prompt, g2_winner, g2_judgment, g2_user_prompt
-		FROM verdicts WHERE judge_id = ? AND prompt = ? AND question_id = ? AND model_1 = ? AND model_2 = ? AND turn = ?`,
-		jid, v.Prompt, v.QuestionID, v.Model1, v.Model2, v.Turn).Scan(&combined, &w[0], &j[0], &p[0], &w[1], &j[1], &p[1])
-	if errors.Is(err, sql.ErrNoRows) {
-		return "", nil
-	}
-	if err != nil {
-		return "", err
-	}
-	var g [2]*Game
-	for i := range g {
-		if w[i].Valid {
-			g[i] = &Game{Winner: w[i].String, Judgment: j[i].String, UserPrompt: p[i].String}
-		}
-	}
-	return contentHash(combined.String, g[0], g[1]), nil
 }
 
 // parseJudge reads a judge field: ["model", "prompt"] for an LLM judge, or a
@@ -1005,338 +654,6 @@ func parseJudge(line int, raw json.RawMessage) (judge, prompt string, err error)
 
 // llmJudgeNames maps the HF label-only split names of LLM judges to judges.
 var llmJudgeNames = map[string]string{"gpt4_pair": "gpt-4"}
-
-var groupPattern = regexp.MustCompile(`^(.+?)_\d+$`)
-
-// annotatorGroup derives an annotator's group from names like expert_12.
-func annotatorGroup(name string) string {
-	if m := groupPattern.FindStringSubmatch(name); m != nil {
-		return m[1]
-	}
-	return "human"
-}
-
-type message struct {
-	Role    string `json:"role"`
-	Content string `json:"content"`
-}
-
-type voteRec struct {
-	QuestionID flexInt         `json:"question_id"`
-	ModelA     string          `json:"model_a"`
-	ModelB     string          `json:"model_b"`
-	Winner     string          `json:"winner"`
-	Judge      json.RawMessage `json:"judge"`
-	Turn       flexInt         `json:"turn"`
-	ConvA      []message       `json:"conversation_a"`
-	ConvB      []message       `json:"conversation_b"`
-	// Concord's extra fields, kept by exports so a round trip loses nothing.
-	VoteID    string  `json:"vote_id"`
-	Group     string  `json:"group"`
-	Left      string  `json:"left_model"`
-	TimeMS    flexInt `json:"time_ms"`
-	Rationale string  `json:"rationale"`
-	CreatedAt string  `json:"created_at"`
-	Category  string  `json:"category"`
-	Prompt    string  `json:"prompt"`
-}
-
-// flexInt accepts a JSON number or a string of digits (CSV rows are strings).
-type flexInt struct {
-	Set bool
-	N   int
-	Bad string
-}
-
-func (f *flexInt) UnmarshalJSON(b []byte) error {
-	if len(b) > 0 && b[0] == '"' {
-		var s string
-		if err := json.Unmarshal(b, &s); err != nil {
-			return err
-		}
-		f.setString(s)
-		return nil
-	}
-	f.Set = true
-	if string(b) == "null" {
-		f.Set = false
-		return nil
-	}
-	n, err := strconv.Atoi(string(b))
-	if err != nil {
-		f.Bad = string(b)
-		return nil
-	}
-	f.N = n
-	return nil
-}
-
-// setString reads a string of digits (surrounding spaces allowed).
-func (f *flexInt) setString(s string) {
-	f.Set = true
-	n, err := strconv.Atoi(strings.TrimSpace(s))
-	if err != nil {
-		f.Bad = s
-		return
-	}
-	f.N = n
-}
-
-func (f flexInt) get(line int, field string, required bool) (int, error) {
-	if !f.Set {
-		if required {
-			return 0, fieldErr(line, field, "missing")
-		}
-		return 0, nil
-	}
-	if f.Bad != "" {
-		return 0, fieldErr(line, field, "want an integer, got %s", f.Bad)
-	}
-	return f.N, nil
-}
-
-var voteWinners = map[string]string{
-	"model_a": "model_a", "model_b": "model_b", "tie": "tie",
-	"tie (bothbad)": "both_bad", "both_bad": "both_bad",
-}
-
-var verdictWinners = map[string]string{
-	"model_a": "model_1", "model_b": "model_2", "tie": "tie", "tie (inconsistent)": "inconsistent", "error": "error",
-}
-
-func (im *importer) vote(line int, raw []byte, source string) (outcome, error) {
-	var r voteRec
-	if err := decodeRecord(line, raw, &r); err != nil {
-		return 0, err
-	}
-	return im.putVote(line, &r, source)
-}
-
-// putVote checks a decoded vote record and queues it for writing (or, for an
-// LLM judge's record in a votes file, writes the verdict).
-func (im *importer) putVote(line int, r *voteRec, source string) (outcome, error) {
-	qid, err := r.QuestionID.get(line, "question_id", true)
-	if err != nil {
-		return 0, err
-	}
-	turn, err := r.Turn.get(line, "turn", true)
-	if err != nil {
-		return 0, err
-	}
-	timeMS, err := r.TimeMS.get(line, "time_ms", false)
-	if err != nil {
-		return 0, err
-	}
-	judge, prompt, err := parseJudge(line, r.Judge)
-	if err != nil {
-		return 0, err
-	}
-	if r.Prompt != "" {
-		prompt = r.Prompt
-	}
-	if prompt == unknownPairPrompt {
-		prompt = "" // what ExportVerdictsHF writes for a verdict imported without a prompt
-	}
-	isLLM := len(bytes.TrimSpace(r.Judge)) > 0 && bytes.TrimSpace(r.Judge)[0] == '['
-	if name, ok := llmJudgeNames[judge]; ok {
-		judge, isLLM = name, true
-	}
-	if judge == "" {
-		return 0, fieldErr(line, "judge", "empty")
-	}
-	if err := im.conversationAnswers(line, qid, *r); err != nil {
-		return 0, err
-	}
-	if err := im.checkUnit(line, qid, r.ModelA, r.ModelB, turn, "model_a", "model_b"); err != nil {
-		return 0, err
-	}
-	if isLLM {
-		w, ok := verdictWinners[r.Winner]
-		if !ok {
-			return 0, fieldErr(line, "winner", "want model_a, model_b, tie or tie (inconsistent), got %q", r.Winner)
-		}
-		m1, m2 := r.ModelA, r.ModelB
-		if m1 > m2 {
-			m1, m2 = m2, m1
-			w = swapWinner(w)
-		}
-		return im.putVerdict(line, Verdict{Judge: judge, JudgeModel: judge, Prompt: prompt, PromptHash: im.prompts[prompt],
-			QuestionID: qid, Model1: m1, Model2: m2, Turn: turn, Combined: w}, source)
-	}
-	w, ok := voteWinners[r.Winner]
-	if !ok {
-		return 0, fieldErr(line, "winner", "want model_a, model_b, tie or tie (bothbad), got %q", r.Winner)
-	}
-	ma, mb := r.ModelA, r.ModelB
-	if ma > mb {
-		ma, mb = mb, ma
-		w = swapWinner(w)
-	}
-	if r.Left != "" && r.Left != ma && r.Left != mb {
-		return 0, fieldErr(line, "left_model", "%q is neither model of the pair", r.Left)
-	}
-	aid, err := im.annotatorID(judge, r.Group)
-	if err != nil {
-		return 0, &recordError{Line: line, Err: err}
-	}
-	created := r.CreatedAt
-	if created == "" {
-		created = im.now
-	} else if _, err := time.Parse(time.RFC3339Nano, created); err != nil {
-		return 0, fieldErr(line, "created_at", "want an RFC 3339 time, got %q", created)
-	}
-	uid, key := r.VoteID, ""
-	if uid == "" {
-		// A vote without an id is identified by its key (annotator and
-		// unit) and how many times the key came before it in the file, so
-		// that importing the same file again finds the same votes. Every
-		// vote starts as the key's first; the writer moves repeats on.
-		key = judge + "\x00" + strconv.Itoa(qid) + "\x00" + ma + "\x00" + mb + "\x00" + strconv.Itoa(turn)
-		uid = derivedVoteID(qid, key, 1)
-	}
-	im.pending = append(im.pending, pendingVote{line: line, uid: uid, key: key, ordinal: 1, annotator: aid, question: qid, modelA: ma, modelB: mb,
-		turn: turn, winner: w, left: r.Left, created: created, timeMS: timeMS, rationale: r.Rationale, source: source})
-	return deferred, nil
-}
-
-// csvVoteColumns maps each column of a votes CSV file to the field of
-// voteRec it fills, matching names as encoding/json does (ignoring ASCII
-// case), so that rows skip the JSON round trip. It returns false when a
-// column needs JSON decoding (conversations) or a name is not ASCII.
-func csvVoteColumns(header []string) ([]func(*voteRec, string), bool) {
-	set := make([]func(*voteRec, string), len(header))
-	for i, name := range header {
-		for _, c := range []byte(name) {
-			if c > 0x7e {
-				return nil, false
-			}
-		}
-		switch strings.ToLower(name) {
-		case "conversation_a", "conversation_b":
-			return nil, false
-		case "question_id":
-			set[i] = func(r *voteRec, v string) { r.QuestionID.setString(v) }
-		case "turn":
-			set[i] = func(r *voteRec, v string) { r.Turn.setString(v) }
-		case "time_ms":
-			set[i] = func(r *voteRec, v string) { r.TimeMS.setString(v) }
-		case "judge":
-			set[i] = func(r *voteRec, v string) { r.Judge = appendJSONString(nil, v) }
-		case "model_a":
-			set[i] = func(r *voteRec, v string) { r.ModelA = v }
-		case "model_b":
-			set[i] = func(r *voteRec, v string) { r.ModelB = v }
-		case "winner":
-			set[i] = func(r *voteRec, v string) { r.Winner = v }
-		case "vote_id":
-			set[i] = func(r *voteRec, v string) { r.VoteID = v }
-		case "group":
-			set[i] = func(r *voteRec, v string) { r.Group = v }
-		case "left_model":
-			set[i] = func(r *voteRec, v string) { r.Left = v }
-		case "rationale":
-			set[i] = func(r *voteRec, v string) { r.Rationale = v }
-		case "created_at":
-			set[i] = func(r *voteRec, v string) { r.CreatedAt = v }
-		case "category":
-			set[i] = func(r *voteRec, v string) { r.Category = v }
-		case "prompt":
-			set[i] = func(r *voteRec, v string) { r.Prompt = v }
-		}
-	}
-	return set, true
-}
-
-// annotatorID finds or creates an annotator; a new one without a group gets
-// the group its name implies (expert_12 is in "expert").
-func (im *importer) annotatorID(name, group string) (int64, error) {
-	if id, ok := im.annotators[name]; ok {
-		return id, nil
-	}
-	if group == "" {
-		group = annotatorGroup(name)
-	}
-	res, err := im.exec(`INSERT INTO annotators(name, grp) VALUES (?, ?)`, name, group)
-	if err != nil {
-		return 0, err
-	}
-	id, _ := res.LastInsertId()
-	im.annotators[name] = id
-	return id, nil
-}
-
-// conversationAnswers stores answers carried by a vote's conversation_a/b
-// when they are not already imported; a row with a category can also supply
-// its question (Concord's own exports do).
-func (im *importer) conversationAnswers(line, qid int, r voteRec) error {
-	if len(r.ConvA) == 0 && len(r.ConvB) == 0 {
-		return nil
-	}
-	if _, ok := im.questions[qid]; !ok && r.Category != "" {
-		var turns []string
-		for _, m := range r.ConvA {
-			if m.Role == "user" {
-				turns = append(turns, m.Content)
-			}
-		}
-		if len(turns) > 0 {
-			if _, err := im.putQuestion(line, qid, r.Category, turns, nil, "conversation"); err != nil {
-				return err
-			}
-		}
-	}
-	for _, side := range []struct {
-		model string
-		conv  []message
-		field string
-	}{{r.ModelA, r.ConvA, "conversation_a"}, {r.ModelB, r.ConvB, "conversation_b"}} {
-		if side.model == "" || len(side.conv) == 0 {
-			continue
-		}
-		var turns []string
-		for _, m := range side.conv {
-			if m.Role == "assistant" {
-				turns = append(turns, m.Content)
-			}
-		}
-		if len(turns) == 0 {
-			continue
-		}
-		if _, ok := im.questions[qid]; !ok {
-			return fieldErr(line, "question_id", "unknown question %d (import its question.jsonl first, or in the same command)", qid)
-		}
-		if mid, ok := im.models[side.model]; ok {
-			var n int
-			err := im.queryRow(`SELECT json_array_length(turns) FROM answers WHERE question_id = ? AND model_id = ?`, qid, mid).Scan(&n)
-			if err == nil && n >= len(turns) {
-				continue // already imported; files take precedence over conversations
-			}
-			if err == nil && n < len(turns) {
-				if _, err := im.exec(`UPDATE answers SET turns = ?, content_hash = ? WHERE question_id = ? AND model_id = ? AND source = 'conversation'`,
-					mustJSON(turns), contentHash(turns), qid, mid); err != nil {
-					return &recordError{Line: line, Err: err}
-				}
-				continue
-			}
-		}
-		if len(turns) < im.questions[qid] {
-			// A first-turn conversation only: store what we have; a later row may extend it.
-			mid, err := im.modelID(side.model, true)
-			if err != nil {
-				return &recordError{Line: line, Err: err}
-			}
-			if _, err := im.exec(`INSERT INTO answers(question_id, model_id, turns, source, content_hash) VALUES (?, ?, ?, 'conversation', ?)`,
-				qid, mid, mustJSON(turns), contentHash(turns)); err != nil {
-				return &recordError{Line: line, Err: err}
-			}
-			continue
-		}
-		if _, err := im.putAnswer(line, qid, side.model, turns, "", "conversation", side.field); err != nil {
-			return err
-		}
-	}
-	return nil
-}
 
 func mustJSON(v any) string {
 	b, _ := json.Marshal(v)

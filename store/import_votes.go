@@ -1,20 +1,349 @@
 package store
 
-// Writing imported votes: validated votes are sorted and written in batches
-// on a goroutine of their own while the file goes on being read.
+// Votes: reading the human-judgment records of every shape (Hugging Face
+// JSONL and JSON, the label-only CSV) and writing the validated votes in
+// batches on a goroutine of their own while the file goes on being read.
 
 import (
+	"bytes"
 	"cmp"
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
+	"time"
+
+	"concord/store/outcome"
 )
+
+var groupPattern = regexp.MustCompile(`^(.+?)_\d+$`)
+
+// annotatorGroup derives an annotator's group from names like expert_12.
+func annotatorGroup(name string) string {
+	if m := groupPattern.FindStringSubmatch(name); m != nil {
+		return m[1]
+	}
+	return "human"
+}
+
+type message struct {
+	Role    string `json:"role"`
+	Content string `json:"content"`
+}
+
+type voteRec struct {
+	QuestionID flexInt         `json:"question_id"`
+	ModelA     string          `json:"model_a"`
+	ModelB     string          `json:"model_b"`
+	Winner     string          `json:"winner"`
+	Judge      json.RawMessage `json:"judge"`
+	Turn       flexInt         `json:"turn"`
+	ConvA      []message       `json:"conversation_a"`
+	ConvB      []message       `json:"conversation_b"`
+	// Concord's extra fields, kept by exports so a round trip loses nothing.
+	VoteID    string  `json:"vote_id"`
+	Group     string  `json:"group"`
+	Left      string  `json:"left_model"`
+	TimeMS    flexInt `json:"time_ms"`
+	Rationale string  `json:"rationale"`
+	CreatedAt string  `json:"created_at"`
+	Category  string  `json:"category"`
+	Prompt    string  `json:"prompt"`
+}
+
+// flexInt accepts a JSON number or a string of digits (CSV rows are strings).
+type flexInt struct {
+	Set bool
+	N   int
+	Bad string
+}
+
+func (f *flexInt) UnmarshalJSON(b []byte) error {
+	if len(b) > 0 && b[0] == '"' {
+		var s string
+		if err := json.Unmarshal(b, &s); err != nil {
+			return err
+		}
+		f.setString(s)
+		return nil
+	}
+	f.Set = true
+	if string(b) == "null" {
+		f.Set = false
+		return nil
+	}
+	n, err := strconv.Atoi(string(b))
+	if err != nil {
+		f.Bad = string(b)
+		return nil
+	}
+	f.N = n
+	return nil
+}
+
+// setString reads a string of digits (surrounding spaces allowed).
+func (f *flexInt) setString(s string) {
+	f.Set = true
+	n, err := strconv.Atoi(strings.TrimSpace(s))
+	if err != nil {
+		f.Bad = s
+		return
+	}
+	f.N = n
+}
+
+func (f flexInt) get(line int, field string, required bool) (int, error) {
+	if !f.Set {
+		if required {
+			return 0, fieldErr(line, field, "missing")
+		}
+		return 0, nil
+	}
+	if f.Bad != "" {
+		return 0, fieldErr(line, field, "want an integer, got %s", f.Bad)
+	}
+	return f.N, nil
+}
+
+func (im *importer) vote(line int, raw []byte, source string) (result, error) {
+	var r voteRec
+	if err := decodeRecord(line, raw, &r); err != nil {
+		return 0, err
+	}
+	return im.putVote(line, &r, source)
+}
+
+// putVote checks a decoded vote record and queues it for writing (or, for an
+// LLM judge's record in a votes file, writes the verdict).
+func (im *importer) putVote(line int, r *voteRec, source string) (result, error) {
+	qid, err := r.QuestionID.get(line, "question_id", true)
+	if err != nil {
+		return 0, err
+	}
+	turn, err := r.Turn.get(line, "turn", true)
+	if err != nil {
+		return 0, err
+	}
+	timeMS, err := r.TimeMS.get(line, "time_ms", false)
+	if err != nil {
+		return 0, err
+	}
+	judge, prompt, err := parseJudge(line, r.Judge)
+	if err != nil {
+		return 0, err
+	}
+	if r.Prompt != "" {
+		prompt = r.Prompt
+	}
+	if prompt == unknownPairPrompt {
+		prompt = "" // what ExportVerdictsHF writes for a verdict imported without a prompt
+	}
+	isLLM := len(bytes.TrimSpace(r.Judge)) > 0 && bytes.TrimSpace(r.Judge)[0] == '['
+	if name, ok := llmJudgeNames[judge]; ok {
+		judge, isLLM = name, true
+	}
+	if judge == "" {
+		return 0, fieldErr(line, "judge", "empty")
+	}
+	if err := im.conversationAnswers(line, qid, *r); err != nil {
+		return 0, err
+	}
+	if err := im.checkUnit(line, qid, r.ModelA, r.ModelB, turn, "model_a", "model_b"); err != nil {
+		return 0, err
+	}
+	if isLLM {
+		w, err := outcome.ParseHFVerdict(r.Winner)
+		if err != nil {
+			return 0, fieldErr(line, "winner", "%s", err)
+		}
+		m1, m2, swapped := outcome.CanonicalPair(r.ModelA, r.ModelB)
+		if swapped {
+			w = w.Swap()
+		}
+		return im.putVerdict(line, Verdict{Judge: judge, JudgeModel: judge, Prompt: prompt, PromptHash: im.prompts[prompt],
+			QuestionID: qid, Model1: m1, Model2: m2, Turn: turn, Combined: w.Game()}, source)
+	}
+	won, err := outcome.ParseHFVote(r.Winner)
+	if err != nil {
+		return 0, fieldErr(line, "winner", "%s", err)
+	}
+	ma, mb, swapped := outcome.CanonicalPair(r.ModelA, r.ModelB)
+	if swapped {
+		won = won.Swap()
+	}
+	w := won.Vote()
+	if r.Left != "" && r.Left != ma && r.Left != mb {
+		return 0, fieldErr(line, "left_model", "%q is neither model of the pair", r.Left)
+	}
+	aid, err := im.annotatorID(judge, r.Group)
+	if err != nil {
+		return 0, &recordError{Line: line, Err: err}
+	}
+	created := r.CreatedAt
+	if created == "" {
+		created = im.now
+	} else if _, err := time.Parse(time.RFC3339Nano, created); err != nil {
+		return 0, fieldErr(line, "created_at", "want an RFC 3339 time, got %q", created)
+	}
+	uid, key := r.VoteID, ""
+	if uid == "" {
+		// A vote without an id is identified by its key (annotator and
+		// unit) and how many times the key came before it in the file, so
+		// that importing the same file again finds the same votes. Every
+		// vote starts as the key's first; the writer moves repeats on.
+		key = judge + "\x00" + strconv.Itoa(qid) + "\x00" + ma + "\x00" + mb + "\x00" + strconv.Itoa(turn)
+		uid = derivedVoteID(qid, key, 1)
+	}
+	im.pending = append(im.pending, pendingVote{line: line, uid: uid, key: key, ordinal: 1, annotator: aid, question: qid, modelA: ma, modelB: mb,
+		turn: turn, winner: w, left: r.Left, created: created, timeMS: timeMS, rationale: r.Rationale, source: source})
+	return deferred, nil
+}
+
+// csvVoteColumns maps each column of a votes CSV file to the field of
+// voteRec it fills, matching names as encoding/json does (ignoring ASCII
+// case), so that rows skip the JSON round trip. It returns false when a
+// column needs JSON decoding (conversations) or a name is not ASCII.
+func csvVoteColumns(header []string) ([]func(*voteRec, string), bool) {
+	set := make([]func(*voteRec, string), len(header))
+	for i, name := range header {
+		for _, c := range []byte(name) {
+			if c > 0x7e {
+				return nil, false
+			}
+		}
+		switch strings.ToLower(name) {
+		case "conversation_a", "conversation_b":
+			return nil, false
+		case "question_id":
+			set[i] = func(r *voteRec, v string) { r.QuestionID.setString(v) }
+		case "turn":
+			set[i] = func(r *voteRec, v string) { r.Turn.setString(v) }
+		case "time_ms":
+			set[i] = func(r *voteRec, v string) { r.TimeMS.setString(v) }
+		case "judge":
+			set[i] = func(r *voteRec, v string) { r.Judge = appendJSONString(nil, v) }
+		case "model_a":
+			set[i] = func(r *voteRec, v string) { r.ModelA = v }
+		case "model_b":
+			set[i] = func(r *voteRec, v string) { r.ModelB = v }
+		case "winner":
+			set[i] = func(r *voteRec, v string) { r.Winner = v }
+		case "vote_id":
+			set[i] = func(r *voteRec, v string) { r.VoteID = v }
+		case "group":
+			set[i] = func(r *voteRec, v string) { r.Group = v }
+		case "left_model":
+			set[i] = func(r *voteRec, v string) { r.Left = v }
+		case "rationale":
+			set[i] = func(r *voteRec, v string) { r.Rationale = v }
+		case "created_at":
+			set[i] = func(r *voteRec, v string) { r.CreatedAt = v }
+		case "category":
+			set[i] = func(r *voteRec, v string) { r.Category = v }
+		case "prompt":
+			set[i] = func(r *voteRec, v string) { r.Prompt = v }
+		}
+	}
+	return set, true
+}
+
+// annotatorID finds or creates an annotator; a new one without a group gets
+// the group its name implies (expert_12 is in "expert").
+func (im *importer) annotatorID(name, group string) (int64, error) {
+	if id, ok := im.annotators[name]; ok {
+		return id, nil
+	}
+	if group == "" {
+		group = annotatorGroup(name)
+	}
+	res, err := im.exec(`INSERT INTO annotators(name, grp) VALUES (?, ?)`, name, group)
+	if err != nil {
+		return 0, err
+	}
+	id, _ := res.LastInsertId()
+	im.annotators[name] = id
+	return id, nil
+}
+
+// conversationAnswers stores answers carried by a vote's conversation_a/b
+// when they are not already imported; a row with a category can also supply
+// its question (Concord's own exports do).
+func (im *importer) conversationAnswers(line, qid int, r voteRec) error {
+	if len(r.ConvA) == 0 && len(r.ConvB) == 0 {
+		return nil
+	}
+	if _, ok := im.questions[qid]; !ok && r.Category != "" {
+		var turns []string
+		for _, m := range r.ConvA {
+			if m.Role == "user" {
+				turns = append(turns, m.Content)
+			}
+		}
+		if len(turns) > 0 {
+			if _, err := im.putQuestion(line, qid, r.Category, turns, nil, "conversation"); err != nil {
+				return err
+			}
+		}
+	}
+	for _, side := range []struct {
+		model string
+		conv  []message
+		field string
+	}{{r.ModelA, r.ConvA, "conversation_a"}, {r.ModelB, r.ConvB, "conversation_b"}} {
+		if side.model == "" || len(side.conv) == 0 {
+			continue
+		}
+		var turns []string
+		for _, m := range side.conv {
+			if m.Role == "assistant" {
+				turns = append(turns, m.Content)
+			}
+		}
+		if len(turns) == 0 {
+			continue
+		}
+		if _, ok := im.questions[qid]; !ok {
+			return fieldErr(line, "question_id", "unknown question %d (import its question.jsonl first, or in the same command)", qid)
+		}
+		if mid, ok := im.models[side.model]; ok {
+			var n int
+			err := im.queryRow(`SELECT json_array_length(turns) FROM answers WHERE question_id = ? AND model_id = ?`, qid, mid).Scan(&n)
+			if err == nil && n >= len(turns) {
+				continue // already imported; files take precedence over conversations
+			}
+			if err == nil && n < len(turns) {
+				if _, err := im.exec(`UPDATE answers SET turns = ?, content_hash = ? WHERE question_id = ? AND model_id = ? AND source = 'conversation'`,
+					mustJSON(turns), contentHash(turns), qid, mid); err != nil {
+					return &recordError{Line: line, Err: err}
+				}
+				continue
+			}
+		}
+		if len(turns) < im.questions[qid] {
+			// A first-turn conversation only: store what we have; a later row may extend it.
+			mid, err := im.modelID(side.model, true)
+			if err != nil {
+				return &recordError{Line: line, Err: err}
+			}
+			if _, err := im.exec(`INSERT INTO answers(question_id, model_id, turns, source, content_hash) VALUES (?, ?, ?, 'conversation', ?)`,
+				qid, mid, mustJSON(turns), contentHash(turns)); err != nil {
+				return &recordError{Line: line, Err: err}
+			}
+			continue
+		}
+		if _, err := im.putAnswer(line, qid, side.model, turns, "", "conversation", side.field); err != nil {
+			return err
+		}
+	}
+	return nil
+}
 
 // pendingVote is a validated vote waiting to be written with its chunk.
 type pendingVote struct {
@@ -238,7 +567,7 @@ func (im *importer) storedVoteByID(uid string) (storedVote, error) {
 // next ordinal until it finds a free id or a stored vote it has not matched
 // yet. So a file needs no memory of the keys it has seen, and the n-th
 // repeat of a key gets ordinal n+1, as when the file is imported again.
-func (im *importer) settle(v *pendingVote, sv storedVote, before int64, taken map[int64]bool) (outcome, error) {
+func (im *importer) settle(v *pendingVote, sv storedVote, before int64, taken map[int64]bool) (result, error) {
 	for {
 		id := sv.id
 		if id == 0 {
@@ -351,7 +680,7 @@ func (im *importer) batchInsert(n int, packed bool) (*sql.Stmt, error) {
 
 // compareVote compares a vote with the stored vote of the same id: the same
 // is unchanged, a different one is an error or, with --replace, replaces it.
-func (im *importer) compareVote(v *pendingVote, sv storedVote) (outcome, error) {
+func (im *importer) compareVote(v *pendingVote, sv storedVote) (result, error) {
 	if sv.annotator == v.annotator && sv.winner == v.winner && sv.left == v.left {
 		return unchanged, nil
 	}

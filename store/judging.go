@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"concord/store/outcome"
 )
 
 // JudgeSpec is a judge's stored configuration. ConfigHash identifies what
@@ -151,7 +153,16 @@ func (s *Store) SaveGame(ctx context.Context, judgeID int64, k GameKey, g Game) 
 		}
 		combined := sql.NullString{}
 		if other.Valid {
-			combined = sql.NullString{String: Combine(judgingGames(k.Game, g.Winner, other.String)), Valid: true}
+			g1, g2 := judgingGames(k.Game, g.Winner, other.String)
+			w1, err := outcome.ParseGame(g1)
+			if err != nil {
+				return err
+			}
+			w2, err := outcome.ParseGame(g2)
+			if err != nil {
+				return err
+			}
+			combined = sql.NullString{String: outcome.Combine(w1, w2).Game(), Valid: true}
 		}
 		p := fmt.Sprintf("g%d_", k.Game)
 		_, err := tx.ExecContext(ctx, `UPDATE verdicts SET `+p+`winner = ?, `+p+`judgment = ?, `+p+`user_prompt = ?, `+

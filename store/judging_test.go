@@ -4,20 +4,16 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"path/filepath"
 	"testing"
 
 	"concord/store"
+	"concord/store/storetest"
 )
 
 func openJudging(t *testing.T) *store.Store {
 	t.Helper()
-	st, err := store.Open(filepath.Join(t.TempDir(), "x.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	err = st.Write(context.Background(), func(tx *sql.Tx) error {
+	st := storetest.MustOpen(t)
+	err := st.Write(context.Background(), func(tx *sql.Tx) error {
 		_, err := tx.Exec(`INSERT INTO questions(question_id, category, turns, content_hash) VALUES (1, 'writing', '["q"]', 'h')`)
 		return err
 	})

@@ -95,20 +95,6 @@ type Verdict struct {
 	Combined   string `json:"combined"`
 }
 
-// Combine returns the combined verdict of two games (MT-Bench convention):
-// the common winner when they agree, "error" when either is an error, and
-// "inconsistent" otherwise.
-func Combine(g1, g2 string) string {
-	switch {
-	case g1 == "error" || g2 == "error":
-		return "error"
-	case g1 == g2:
-		return g1
-	default:
-		return "inconsistent"
-	}
-}
-
 // Questions returns every question ordered by id.
 func (s *Store) Questions(ctx context.Context) ([]Question, error) {
 	rows, err := s.read.QueryContext(ctx, `SELECT question_id, category, turns, reference, source FROM questions ORDER BY question_id`)

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"concord/store"
+	"concord/store/storetest"
 )
 
 // sharedData returns ../shared/data (beside the repository), or skips.
@@ -34,7 +35,7 @@ func mtBenchPaths(data string) []string {
 
 func TestSharedMTBenchCounts(t *testing.T) {
 	data := sharedData(t)
-	s := MustOpen(t)
+	s := storetest.MustOpen(t)
 	mustImport(t, s, mtBenchPaths(data)...)
 	in := info(t, s)
 	got := fmt.Sprintf("questions=%d models=%d answers=%d votes=%d annotators=%d gpt-4=%d", in.Questions, in.Models, in.Answers, in.HumanVotes, in.Annotators, in.JudgeVerdicts["gpt-4"])
@@ -72,7 +73,7 @@ func TestSharedMTBenchCounts(t *testing.T) {
 
 func TestSharedJPBench(t *testing.T) {
 	data := sharedData(t)
-	s := MustOpen(t)
+	s := storetest.MustOpen(t)
 	mustImport(t, s, filepath.Join(data, "jp_bench"))
 	in := info(t, s)
 	if in.Questions != 80 || in.Models != 6 || in.JudgeVerdicts["gpt-4"] != 400 || in.Judges[0].BothOrder != 400 {
@@ -86,10 +87,7 @@ func BenchmarkImportMTBench(b *testing.B) {
 	data := sharedData(b)
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
-		s, err := store.Open(filepath.Join(b.TempDir(), fmt.Sprint(i, ".db")))
-		if err != nil {
-			b.Fatal(err)
-		}
+		s := storetest.MustOpenAt(b, filepath.Join(b.TempDir(), fmt.Sprint(i, ".db")))
 		b.StartTimer()
 		if _, err := s.Import(context.Background(), mtBenchPaths(data), store.ImportOptions{}); err != nil {
 			b.Fatal(err)
@@ -113,10 +111,7 @@ func BenchmarkImportSyntheticVotes(b *testing.B) {
 			var peak, rss uint64
 			for i := 0; i < b.N; i++ {
 				b.StopTimer()
-				s, err := store.Open(filepath.Join(dir, fmt.Sprint(i, ".db")))
-				if err != nil {
-					b.Fatal(err)
-				}
+				s := storetest.MustOpenAt(b, filepath.Join(dir, fmt.Sprint(i, ".db")))
 				runtime.GC()
 				var m0 runtime.MemStats
 				runtime.ReadMemStats(&m0)
@@ -155,11 +150,7 @@ func BenchmarkReimportSyntheticVotes(b *testing.B) {
 	dir := b.TempDir()
 	writeSynthetic(b, dir, n)
 	paths := []string{filepath.Join(dir, "question.jsonl"), filepath.Join(dir, "model_answer"), filepath.Join(dir, "votes.csv")}
-	s, err := store.Open(filepath.Join(dir, "concord.db"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer s.Close()
+	s := storetest.MustOpenAt(b, filepath.Join(dir, "concord.db"))
 	if _, err := s.Import(context.Background(), paths, store.ImportOptions{}); err != nil {
 		b.Fatal(err)
 	}

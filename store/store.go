@@ -40,6 +40,8 @@ type Store struct {
 	// appVersion is the app's version, recorded by the first write (see WithAppVersion).
 	appVersion   string
 	versionNoted atomic.Bool
+	// cache holds studies and queues, which never change once created.
+	cache studyCache
 }
 
 // dsn builds a connection string whose pragmas every pooled connection gets.

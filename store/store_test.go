@@ -12,18 +12,8 @@ import (
 	"testing"
 
 	"concord/store"
+	"concord/store/storetest"
 )
-
-// MustOpen opens a fresh database in a temporary folder.
-func MustOpen(tb testing.TB) *store.Store {
-	tb.Helper()
-	s, err := store.Open(filepath.Join(tb.TempDir(), "concord.db"))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { s.Close() })
-	return s
-}
 
 // mustImport imports paths and fails the test on error.
 func mustImport(tb testing.TB, s *store.Store, paths ...string) *store.ImportReport {
@@ -46,7 +36,7 @@ func info(tb testing.TB, s *store.Store) *store.Info {
 }
 
 func TestImportMini(t *testing.T) {
-	s := MustOpen(t)
+	s := storetest.MustOpen(t)
 	// Arguments out of dependency order: votes before the questions they need.
 	rep := mustImport(t, s, "testdata/mini/votes.csv", "testdata/mini/votes.json", "testdata/mini")
 	in := info(t, s)
@@ -93,7 +83,7 @@ func TestImportMini(t *testing.T) {
 }
 
 func TestImportIsIdempotent(t *testing.T) {
-	s := MustOpen(t)
+	s := storetest.MustOpen(t)
 	mustImport(t, s, "testdata/mini")
 	before := info(t, s)
 	rep := mustImport(t, s, "testdata/mini")
@@ -126,7 +116,7 @@ func TestImportBadInput(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s := MustOpen(t)
+			s := storetest.MustOpen(t)
 			// A base import that must survive the failed one untouched.
 			mustImport(t, s, "testdata/mini/question.jsonl")
 			before := info(t, s)
@@ -148,7 +138,7 @@ func TestImportBadInput(t *testing.T) {
 }
 
 func TestImportReplace(t *testing.T) {
-	s := MustOpen(t)
+	s := storetest.MustOpen(t)
 	mustImport(t, s, "testdata/mini")
 	rep, err := s.Import(context.Background(), []string{"testdata/bad/dupe"}, store.ImportOptions{Replace: true})
 	if err != nil {
@@ -164,7 +154,7 @@ func TestImportReplace(t *testing.T) {
 }
 
 func TestImportBOMAndCRLF(t *testing.T) {
-	s := MustOpen(t)
+	s := storetest.MustOpen(t)
 	mustImport(t, s, "testdata/mini", "testdata/bad/bomcrlf")
 	qs, err := s.Questions(context.Background())
 	if err != nil {
@@ -189,7 +179,7 @@ func TestImportHugeAnswer(t *testing.T) {
 	os.WriteFile(filepath.Join(dir, "question.jsonl"), []byte(`{"question_id": 1, "category": "writing", "turns": ["Go on."]}`+"\n"), 0o644)
 	big := strings.Repeat("word ", 2<<20) // 10 MB
 	os.WriteFile(filepath.Join(dir, "model_answer", "verbose.jsonl"), []byte(`{"question_id": 1, "choices": [{"turns": ["`+big+`"]}]}`+"\n"), 0o644)
-	s := MustOpen(t)
+	s := storetest.MustOpen(t)
 	mustImport(t, s, dir)
 	as, err := s.Answers(context.Background())
 	if err != nil {
@@ -204,7 +194,7 @@ func TestUnrecognisedFilesAreListed(t *testing.T) {
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "notes.txt"), []byte("hello"), 0o644)
 	os.WriteFile(filepath.Join(dir, "other.jsonl"), []byte(`{"x": 1}`+"\n"), 0o644)
-	s := MustOpen(t)
+	s := storetest.MustOpen(t)
 	rep := mustImport(t, s, dir)
 	if len(rep.Unrecognised) != 2 {
 		t.Errorf("unrecognised = %v, want notes.txt and other.jsonl", rep.Unrecognised)
@@ -213,7 +203,7 @@ func TestUnrecognisedFilesAreListed(t *testing.T) {
 
 func TestExportRoundTrip(t *testing.T) {
 	ctx := context.Background()
-	s := MustOpen(t)
+	s := storetest.MustOpen(t)
 	mustImport(t, s, "testdata/mini", "testdata/mini/votes.json")
 	if err := s.SeedDemo(ctx); err != nil {
 		t.Fatal(err)
@@ -222,7 +212,7 @@ func TestExportRoundTrip(t *testing.T) {
 	if err := s.ExportBundle(ctx, dir); err != nil {
 		t.Fatal(err)
 	}
-	r := MustOpen(t)
+	r := storetest.MustOpen(t)
 	mustImport(t, r, dir)
 	want, got := info(t, s), info(t, r)
 	want.Demo, got.Demo = false, false
@@ -250,7 +240,7 @@ func TestExportRoundTrip(t *testing.T) {
 }
 
 func TestExportVotesCSV(t *testing.T) {
-	s := MustOpen(t)
+	s := storetest.MustOpen(t)
 	mustImport(t, s, "testdata/mini")
 	var buf bytes.Buffer
 	if err := s.ExportVotes(context.Background(), &buf, "csv", "author"); err != nil {
@@ -264,17 +254,14 @@ func TestExportVotesCSV(t *testing.T) {
 
 func TestNewerSchemaIsRefused(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "c.db")
-	s, err := store.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := storetest.MustOpenAt(t, path)
 	s.Write(context.Background(), func(tx *sqlTx) error {
 		_, err := tx.Exec(`INSERT INTO schema_migrations(version, name, applied_at) VALUES (999, 'future', 'x')`)
 		return err
 	})
 	s.Close()
 	before, _ := os.ReadFile(path)
-	_, err = store.Open(path)
+	_, err := store.Open(path)
 	if !errors.Is(err, store.ErrNewerSchema) {
 		t.Fatalf("Open(newer db) = %v, want ErrNewerSchema", err)
 	}
@@ -286,7 +273,7 @@ func TestNewerSchemaIsRefused(t *testing.T) {
 
 func TestExportVotesJSONArray(t *testing.T) {
 	ctx := context.Background()
-	s := MustOpen(t)
+	s := storetest.MustOpen(t)
 	mustImport(t, s, "testdata/mini")
 	var arr, lines bytes.Buffer
 	if err := s.ExportVotes(ctx, &arr, "json", ""); err != nil {
@@ -314,7 +301,7 @@ func TestExportVotesJSONArray(t *testing.T) {
 
 func TestExportVerdictsHFRoundTrip(t *testing.T) {
 	ctx := context.Background()
-	s := MustOpen(t)
+	s := storetest.MustOpen(t)
 	mustImport(t, s, "testdata/mini", "testdata/mini/votes.json")
 	path := filepath.Join(t.TempDir(), "gpt4_pair.json")
 	f, err := os.Create(path)
@@ -350,7 +337,7 @@ func TestImportRepeatedVoteID(t *testing.T) {
 	}
 	same := filepath.Join(dir, "same.jsonl")
 	os.WriteFile(same, []byte(vote("model_a")+vote("model_a")), 0o644)
-	s := MustOpen(t)
+	s := storetest.MustOpen(t)
 	mustImport(t, s, "testdata/mini")
 	rep := mustImport(t, s, same)
 	if f := rep.Files[0]; f.Added != 1 || f.Unchanged != 1 {
@@ -371,7 +358,7 @@ func TestImportRepeatedVoteIDNamesTheLaterLine(t *testing.T) {
 	}
 	path := filepath.Join(dir, "twice.jsonl")
 	os.WriteFile(path, []byte(vote("model_b")+vote("model_a")), 0o644)
-	s := MustOpen(t)
+	s := storetest.MustOpen(t)
 	mustImport(t, s, "testdata/mini")
 	_, err := s.Import(context.Background(), []string{path}, store.ImportOptions{})
 	if err == nil || !strings.Contains(err.Error(), "twice.jsonl: line 2") {
@@ -392,7 +379,7 @@ func TestImportOverlappingVotes(t *testing.T) {
 	first, second := filepath.Join(dir, "first.jsonl"), filepath.Join(dir, "second.jsonl")
 	os.WriteFile(first, []byte(votes("v-b", "v-d")), 0o644)
 	os.WriteFile(second, []byte(votes("v-a", "v-b", "v-c", "v-d", "v-e")), 0o644)
-	s := MustOpen(t)
+	s := storetest.MustOpen(t)
 	mustImport(t, s, "testdata/mini", first)
 	before := info(t, s).HumanVotes
 	rep := mustImport(t, s, second)
@@ -422,7 +409,7 @@ func TestImportRepeatedKeys(t *testing.T) {
 	big := filepath.Join(dir, "big.jsonl")
 	os.WriteFile(big, []byte(b.String()), 0o644)
 
-	s := MustOpen(t)
+	s := storetest.MustOpen(t)
 	mustImport(t, s, "testdata/mini")
 	rep := mustImport(t, s, big)
 	if f := rep.Files[0]; f.Added != filler+3 || f.Unchanged != 0 {
@@ -480,7 +467,7 @@ func TestImportNamedUnrecognisedFile(t *testing.T) {
 		dir := t.TempDir()
 		path := filepath.Join(dir, tt.name)
 		os.WriteFile(path, []byte(tt.content), 0o644)
-		s := MustOpen(t)
+		s := storetest.MustOpen(t)
 		rep, err := s.Import(context.Background(), []string{path}, store.ImportOptions{})
 		if !errors.Is(err, store.ErrUnrecognised) || !strings.Contains(err.Error(), path) || !strings.Contains(err.Error(), "question.jsonl") {
 			t.Errorf("Import(%s) = %v, %v; want ErrUnrecognised naming the file and the expected shapes", tt.name, rep, err)

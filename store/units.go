@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+
+	"concord/store/outcome"
 )
 
 // Focused queries for one unit (question, model pair, turn) and one question,
@@ -60,19 +62,11 @@ func (s *Store) QuestionAnswers(ctx context.Context, question int) ([]Answer, er
 	return out, rows.Err()
 }
 
-// canonicalPair orders a model pair as the tables store it (a < b).
-func canonicalPair(a, b string) (string, string) {
-	if b < a {
-		return b, a
-	}
-	return a, b
-}
-
 // UnitVotes returns the current human votes (not withdrawn, not skips) of
 // every group on one unit, oldest first. The pair may be given in either
 // order; the votes are in canonical terms (ModelA < ModelB), as Votes returns them.
 func (s *Store) UnitVotes(ctx context.Context, question int, modelA, modelB string, turn int) ([]Vote, error) {
-	a, b := canonicalPair(modelA, modelB)
+	a, b, _ := outcome.CanonicalPair(modelA, modelB)
 	rows, err := s.read.QueryContext(ctx, voteSelect+`
 		WHERE v.question_id = ? AND v.model_a = ? AND v.model_b = ? AND v.turn = ?
 		AND v.withdrawn_at IS NULL AND v.winner != 'skip'
@@ -91,7 +85,7 @@ func (s *Store) UnitVotes(ctx context.Context, question int, modelA, modelB stri
 // in the order Verdicts uses (judge, then prompt). The pair may be given in
 // either order; the verdicts are in canonical terms (Model1 < Model2).
 func (s *Store) UnitVerdicts(ctx context.Context, judge string, question int, modelA, modelB string, turn int) ([]Verdict, error) {
-	a, b := canonicalPair(modelA, modelB)
+	a, b, _ := outcome.CanonicalPair(modelA, modelB)
 	rows, err := s.read.QueryContext(ctx, verdictSelect+`
 		WHERE v.question_id = ? AND v.model_1 = ? AND v.model_2 = ? AND v.turn = ? AND (? = '' OR j.name = ?)
 		ORDER BY j.name, v.prompt`, question, a, b, turn, judge, judge)

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"concord/store"
+	"concord/store/storetest"
 )
 
 type unitKey struct {
@@ -23,7 +24,7 @@ type unitKey struct {
 // the pair given in either order.
 func TestUnitQueriesMatchWholeTables(t *testing.T) {
 	ctx := context.Background()
-	s := MustOpen(t)
+	s := storetest.MustOpen(t)
 	mustImport(t, s, "testdata/mini/votes.csv", "testdata/mini/votes.json", "testdata/mini")
 	votes, err := s.Votes(ctx, "")
 	if err != nil {
@@ -106,7 +107,7 @@ func findVerdict(vs []store.Verdict, id int64) store.Verdict {
 
 func TestQuestionAndAnswers(t *testing.T) {
 	ctx := context.Background()
-	s := MustOpen(t)
+	s := storetest.MustOpen(t)
 	mustImport(t, s, "testdata/mini")
 	qs, err := s.Questions(ctx)
 	if err != nil {
@@ -151,7 +152,7 @@ func TestQuestionAndAnswers(t *testing.T) {
 // judge's verdicts (goal: well under 1 ms per unit, independent of table size).
 func BenchmarkUnitQueries(b *testing.B) {
 	data := sharedData(b)
-	s := MustOpen(b)
+	s := storetest.MustOpen(b)
 	mustImport(b, s, filepath.Join(data, "mt_bench"), filepath.Join(data, "mt_bench_human_judgments"))
 	ctx := context.Background()
 	votes, err := s.Votes(ctx, "")

@@ -134,7 +134,7 @@ func AuditAnnotators(votes []HumanVote, gold []GoldItem, th Thresholds, opt Opti
 		if !ok {
 			return nil, fmt.Errorf("gold item %d (question %d, turn %d): compares %q with itself", i, g.Question, g.Turn, g.ModelA)
 		}
-		goldWinner[k] = cl.class()
+		goldWinner[k] = class(cl)
 	}
 
 	type annVote struct {
@@ -161,7 +161,7 @@ func AuditAnnotators(votes []HumanVote, gold []GoldItem, th Thresholds, opt Opti
 			continue
 		}
 		k, l, ok := canonVote(v)
-		if !ok || l.class() > clsT {
+		if !ok || class(l) > clsT {
 			continue
 		}
 		if seen[akey{k, v.Annotator}] {
@@ -177,12 +177,12 @@ func AuditAnnotators(votes []HumanVote, gold []GoldItem, th Thresholds, opt Opti
 		st.Votes++
 		if w, isGold := goldWinner[k]; isGold {
 			goldN[v.Annotator]++
-			if l.class() == w {
+			if class(l) == w {
 				goldOK[v.Annotator]++
 			}
 			continue
 		}
-		av := annVote{cls: l.class(), left: -1, time: v.TimeMS}
+		av := annVote{cls: class(l), left: -1, time: v.TimeMS}
 		switch v.Left {
 		case k.a:
 			av.left = clsA

@@ -2,73 +2,33 @@
 package audit
 
 import (
-	"fmt"
 	"math"
 	"runtime"
-	"strings"
+
+	"concord/store/outcome"
 )
 
-// Label is a verdict on a pair in the order the pair was given (ModelA, ModelB).
-// For a judge game it names the winning model, not the position it was shown in.
-type Label uint8
+// Label is a verdict on a pair in the order the pair was given (ModelA, ModelB):
+// the one winner type of concord/store/outcome. For a judge game it names the
+// winning model, not the position it was shown in.
+type Label = outcome.Winner
 
 // Labels. Human BothBad and BothGood, and a judge's Inconsistent, count as Tie for
 // agreement; Error is excluded from agreement and counted.
 const (
-	NoLabel      Label = iota // absent (a game that was not played)
-	A                         // ModelA won
-	B                         // ModelB won
-	Tie                       // tie
-	BothBad                   // human "both bad"
-	BothGood                  // human "both good"
-	Inconsistent              // judge: the two presentation orders disagreed
-	Error                     // judge output that could not be parsed
+	NoLabel      = outcome.None         // absent (a game that was not played)
+	A            = outcome.First        // ModelA won
+	B            = outcome.Second       // ModelB won
+	Tie          = outcome.Tie          // tie
+	BothBad      = outcome.BothBad      // human "both bad"
+	BothGood     = outcome.BothGood     // human "both good"
+	Inconsistent = outcome.Inconsistent // judge: the two presentation orders disagreed
+	Error        = outcome.Error        // judge output that could not be parsed
 )
 
-var labelNames = [...]string{"", "model_a", "model_b", "tie", "both_bad", "both_good", "inconsistent", "error"}
-
-func (l Label) String() string {
-	if int(l) < len(labelNames) {
-		return labelNames[l]
-	}
-	return fmt.Sprintf("Label(%d)", l)
-}
-
-// ParseLabel reads the spellings used by the store, FastChat and the HF datasets:
-// model_a/model_1/a, model_b/model_2/b, tie, both_bad, both_good,
-// inconsistent/"tie (inconsistent)", error. The empty string is NoLabel.
-func ParseLabel(s string) (Label, error) {
-	switch strings.ToLower(strings.TrimSpace(s)) {
-	case "":
-		return NoLabel, nil
-	case "model_a", "model_1", "a", "1":
-		return A, nil
-	case "model_b", "model_2", "b", "2":
-		return B, nil
-	case "tie", "0":
-		return Tie, nil
-	case "both_bad", "tie (bothbad)", "bothbad":
-		return BothBad, nil
-	case "both_good":
-		return BothGood, nil
-	case "inconsistent", "tie (inconsistent)":
-		return Inconsistent, nil
-	case "error":
-		return Error, nil
-	}
-	return NoLabel, fmt.Errorf("unknown verdict %q", s)
-}
-
-// flip returns the label with the two models swapped.
-func (l Label) flip() Label {
-	switch l {
-	case A:
-		return B
-	case B:
-		return A
-	}
-	return l
-}
+// ParseLabel reads the spellings used by the store, FastChat and the HF datasets
+// (see outcome.Parse). The empty string is NoLabel.
+func ParseLabel(s string) (Label, error) { return outcome.Parse(s) }
 
 // Agreement classes: every usable verdict is one of these three.
 const (
@@ -80,7 +40,7 @@ const (
 )
 
 // class maps a label to an agreement class.
-func (l Label) class() int8 {
+func class(l Label) int8 {
 	switch l {
 	case A:
 		return clsA
@@ -123,22 +83,10 @@ type JudgeVerdict struct {
 	LenA, LenB     int
 }
 
-// Combine returns the combined verdict of two games: the common winner when both
-// agree, Error when either is an error, Inconsistent otherwise; a single game
-// stands alone.
-func Combine(g1, g2 Label) Label {
-	switch {
-	case g1 == Error || g2 == Error:
-		return Error
-	case g1 == NoLabel:
-		return g2
-	case g2 == NoLabel:
-		return g1
-	case g1.class() == g2.class():
-		return g1
-	}
-	return Inconsistent
-}
+// Combine returns the combined verdict of two games (see outcome.Combine): the
+// common winner when both agree, Error when either is an error, Inconsistent
+// otherwise; a single game stands alone.
+func Combine(g1, g2 Label) Label { return outcome.Combine(g1, g2) }
 
 // Options controls a report. DefaultOptions gives the documented defaults; a
 // zero Bootstrap, Confidence, MinSample or LengthMargin takes them too, so zero

@@ -23,7 +23,7 @@ func canonVote(v *HumanVote) (k pairUnit, l Label, ok bool) {
 		return k, NoLabel, false
 	}
 	if v.ModelA > v.ModelB {
-		return pairUnit{v.Question, v.ModelB, v.ModelA, v.Turn}, v.Verdict.flip(), true
+		return pairUnit{v.Question, v.ModelB, v.ModelA, v.Turn}, v.Verdict.Swap(), true
 	}
 	return pairUnit{v.Question, v.ModelA, v.ModelB, v.Turn}, v.Verdict, true
 }
@@ -39,7 +39,7 @@ func canonVerdict(v *JudgeVerdict) (k pairUnit, g1, g2, comb Label, ok bool) {
 	k = pairUnit{v.Question, v.ModelA, v.ModelB, v.Turn}
 	if v.ModelA > v.ModelB {
 		k.a, k.b = v.ModelB, v.ModelA
-		g1, g2, comb = v.G2.flip(), v.G1.flip(), comb.flip()
+		g1, g2, comb = v.G2.Swap(), v.G1.Swap(), comb.Swap()
 	}
 	if comb == NoLabel {
 		comb = Combine(g1, g2)
@@ -90,10 +90,10 @@ func humanUnits(votes []HumanVote, opt Options) map[pairUnit][]int8 {
 			continue
 		}
 		k, l, ok := canonVote(v)
-		if !ok || l.class() > clsT {
+		if !ok || class(l) > clsT {
 			continue
 		}
-		out[k] = append(out[k], l.class())
+		out[k] = append(out[k], class(l))
 	}
 	return out
 }
@@ -206,7 +206,7 @@ func CompareJudges(votes []HumanVote, verdicts []JudgeVerdict, x, y string, opt 
 	})
 	for _, k := range keys {
 		vx, vy := ux[k], uy[k]
-		cx, cy := vx.comb.class(), vy.comb.class()
+		cx, cy := class(vx.comb), class(vy.comb)
 		if cx > clsT || cy > clsT {
 			out.Errors++
 			continue

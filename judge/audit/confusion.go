@@ -90,7 +90,7 @@ func JudgeConfusion(votes []HumanVote, verdicts []JudgeVerdict, judge string, op
 			}
 			colN[c] += m
 			n += m
-			if rl.class() == cl.class() {
+			if class(rl) == class(cl) {
 				ra += m
 				colAgree[c] += m
 				agree += m

@@ -242,9 +242,9 @@ func newEngine(votes []HumanVote, verdicts []JudgeVerdict, opt Options) *engine 
 		}
 		lab := v.Verdict
 		if swapped {
-			lab = lab.flip()
+			lab = lab.Swap()
 		}
-		c := lab.class()
+		c := class(lab)
 		if c > clsT {
 			e.humanSkipped++
 			continue
@@ -279,7 +279,7 @@ func newEngine(votes []HumanVote, verdicts []JudgeVerdict, opt Options) *engine 
 		}
 		g1, g2, comb := v.G1, v.G2, v.Combined
 		if swapped {
-			g1, g2, comb = v.G2.flip(), v.G1.flip(), comb.flip()
+			g1, g2, comb = v.G2.Swap(), v.G1.Swap(), comb.Swap()
 		}
 		if comb == NoLabel {
 			comb = Combine(g1, g2)
@@ -287,7 +287,7 @@ func newEngine(votes []HumanVote, verdicts []JudgeVerdict, opt Options) *engine 
 		if comb == NoLabel {
 			continue
 		}
-		tmpJ = append(tmpJ, tj{u, judgeIdx[v.Judge], verdict{cls: comb.class(), incons: comb == Inconsistent, g1: g1, g2: g2}})
+		tmpJ = append(tmpJ, tj{u, judgeIdx[v.Judge], verdict{cls: class(comb), incons: comb == Inconsistent, g1: g1, g2: g2}})
 	}
 	if selfPairs > 0 {
 		e.warnf(SectionGeneral, "%d votes or verdicts compare a model with itself and were ignored", selfPairs)

@@ -157,7 +157,7 @@ func PPIWinRate(votes []HumanVote, verdicts []JudgeVerdict, judge, modelA, model
 	lo, hi := min(modelA, modelB), max(modelA, modelB)
 	// outcome of modelA for a label in the canonical (lo, hi) order.
 	outcome := func(l Label) float64 {
-		o := [3]float64{clsA: 1, clsB: 0, clsT: 0.5}[l.class()]
+		o := [3]float64{clsA: 1, clsB: 0, clsT: 0.5}[class(l)]
 		if flip {
 			return 1 - o
 		}
@@ -175,7 +175,7 @@ func PPIWinRate(votes []HumanVote, verdicts []JudgeVerdict, judge, modelA, model
 		if k.a != lo || k.b != hi {
 			continue
 		}
-		if v.comb.class() > clsT {
+		if class(v.comb) > clsT {
 			out.JudgeErrors++
 			continue
 		}
@@ -213,7 +213,7 @@ func PPIWinRate(votes []HumanVote, verdicts []JudgeVerdict, judge, modelA, model
 			continue
 		}
 		k, l, ok := canonVote(v)
-		if !ok || k.a != lo || k.b != hi || l.class() > clsT {
+		if !ok || k.a != lo || k.b != hi || class(l) > clsT {
 			continue
 		}
 		f, ok := judged[k]

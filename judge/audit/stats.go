@@ -175,12 +175,12 @@ func (p Position) String() string { return positionNames[p] }
 // ModelA first, g2 shows ModelB first; both name the winning model) and returns
 // Consistent, First, Second or GameError as defined in STATS.md §4.
 func ClassifyGames(g1, g2 Label) Position {
-	if g1.class() > clsT || g2.class() > clsT {
+	if class(g1) > clsT || class(g2) > clsT {
 		return GameError
 	}
 	// Code by shown position: 0 first, 1 second, 2 tie.
-	s1 := g1.class()        // A shown first in g1: A -> first
-	s2 := g2.flip().class() // B shown first in g2: B -> first
+	s1 := class(g1)        // A shown first in g1: A -> first
+	s2 := class(g2.Swap()) // B shown first in g2: B -> first
 	switch {
 	case s1 == s2 && s1 != clsT: // the same position won both: opposite models
 		if s1 == clsA {

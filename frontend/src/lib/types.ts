@@ -132,7 +132,7 @@ export interface VoteInput {
   study_id: number;
   pos: number;
   turn: number;
-  verdict: Verdict;
+  choice: Verdict;
   time_ms: number;
   rationale: string;
 }

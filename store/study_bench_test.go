@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"concord/store"
+	"concord/store/storetest"
 )
 
 // mtBenchStudy imports the shared MT-Bench questions and answers and makes a
@@ -17,7 +18,7 @@ import (
 func mtBenchStudy(b *testing.B) (*store.Store, *store.Study) {
 	b.Helper()
 	data := sharedData(b)
-	s := MustOpen(b)
+	s := storetest.MustOpen(b)
 	mustImport(b, s, filepath.Join(data, "mt_bench"))
 	in := info(b, s)
 	var models []string
@@ -60,7 +61,7 @@ func BenchmarkNextItem(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if _, err := s.RecordVote(ctx, store.VoteRequest{StudyID: st.ID, Annotator: "nina", Pos: n.Entry.Pos, Turn: n.Turn, Verdict: "tie"}); err != nil {
+		if _, err := s.RecordVote(ctx, store.VoteRequest{StudyID: st.ID, Annotator: "nina", Pos: n.Entry.Pos, Turn: n.Turn, Choice: "tie"}); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -127,11 +128,7 @@ func BenchmarkVoteUnderJudgeLoad(b *testing.B) {
 	for _, mode := range []string{"none", "same-store", "other-process", "other-process-paced"} {
 		b.Run(mode, func(b *testing.B) {
 			path := filepath.Join(b.TempDir(), "c.db")
-			s, err := store.Open(path)
-			if err != nil {
-				b.Fatal(err)
-			}
-			defer s.Close()
+			s := storetest.MustOpenAt(b, path)
 			ctx := context.Background()
 			if err := s.SeedDemo(ctx); err != nil {
 				b.Fatal(err)
@@ -143,11 +140,7 @@ func BenchmarkVoteUnderJudgeLoad(b *testing.B) {
 			case "same-store":
 				games = judgeLoad(b, s, stop, 0)
 			case "other-process", "other-process-paced":
-				w, err := store.Open(path)
-				if err != nil {
-					b.Fatal(err)
-				}
-				defer w.Close()
+				w := storetest.MustOpenAt(b, path)
 				pause := time.Duration(0)
 				if mode == "other-process-paced" {
 					pause = 20 * time.Millisecond
@@ -187,7 +180,7 @@ func timeVotes(b *testing.B, s *store.Store, study int64, prefix, verdict string
 		}
 		b.StartTimer()
 		t := time.Now()
-		if _, err := s.RecordVote(ctx, store.VoteRequest{StudyID: study, Annotator: who, Pos: n.Entry.Pos, Turn: n.Turn, Verdict: verdict, TimeMS: 1000}); err != nil {
+		if _, err := s.RecordVote(ctx, store.VoteRequest{StudyID: study, Annotator: who, Pos: n.Entry.Pos, Turn: n.Turn, Choice: verdict, TimeMS: 1000}); err != nil {
 			b.Fatal(err)
 		}
 		times = append(times, time.Since(t))

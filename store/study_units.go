@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"concord/store/outcome"
 )
 
 // StudyUnit is one unit a study asks votes on: a question, a model pair (in
@@ -32,7 +34,7 @@ func (s *Store) unitStudyItems(ctx context.Context, units []StudyUnit) ([]StudyI
 	qTurns := map[int]int{}
 	aTurns := map[int]map[string]int{}
 	for i, u := range units {
-		a, b := canonicalPair(strings.TrimSpace(u.ModelA), strings.TrimSpace(u.ModelB))
+		a, b, _ := outcome.CanonicalPair(strings.TrimSpace(u.ModelA), strings.TrimSpace(u.ModelB))
 		if a == "" || a == b {
 			return nil, fmt.Errorf("unit %d (question %d): a unit compares two different models (got %q and %q)", i+1, u.QuestionID, u.ModelA, u.ModelB)
 		}

@@ -2,43 +2,21 @@ package store
 
 import (
 	"context"
-	"crypto/rand"
 	"database/sql"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"hash/fnv"
 	mrand "math/rand/v2"
-	"slices"
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
+
+	"concord/store/outcome"
 )
 
 // LocalGroup is the group of an annotator first seen in the app.
 const LocalGroup = "local"
-
-// MaxVoteTimeMS caps the time on task stored with one vote (one hour): a
-// longer figure means the clock was left running, not work.
-const MaxVoteTimeMS = 3600_000
-
-// Verdicts an annotator can give, in screen terms (A is the left answer).
-const (
-	VerdictA       = "A"
-	VerdictB       = "B"
-	VerdictTie     = "tie"
-	VerdictBothBad = "both_bad"
-	VerdictSkip    = "skip"
-)
-
-// ErrNothingToUndo is returned by Undo when the annotator has no current vote in the study.
-var ErrNothingToUndo = errors.New("nothing to undo")
-
-// ErrAlreadyVoted is returned by RecordVote when the item's turn already has a current vote.
-var ErrAlreadyVoted = errors.New("this turn already has a vote; undo it first")
 
 // StudySpec is what a study owner chooses when creating a study.
 type StudySpec struct {
@@ -60,7 +38,7 @@ type StudySpec struct {
 	ShowReference bool `json:"show_reference"`
 	// Units lists the exact units to vote (for "annotate more" from a
 	// report); when set, Models, Pairs, Categories, Turns and Sample are
-	// ignored (see studies_units.go).
+	// ignored (see study_units.go).
 	Units []StudyUnit `json:"units,omitempty"`
 }
 
@@ -85,48 +63,6 @@ type StudyItem struct {
 	ModelA     string `json:"model_a"`
 	ModelB     string `json:"model_b"`
 	Turns      []int  `json:"turns"`
-}
-
-// QueueEntry is an item as one annotator sees it: Left is the model shown on the left.
-type QueueEntry struct {
-	StudyItem
-	Left string `json:"left"`
-}
-
-// Right is the model shown on the right.
-func (e QueueEntry) Right() string {
-	if e.Left == e.ModelA {
-		return e.ModelB
-	}
-	return e.ModelA
-}
-
-// Progress is an annotator's progress in a study. PaceMS is the mean focused
-// time per vote (skips included): TimeMS / Done, 0 when nothing is done.
-type Progress struct {
-	Done   int   `json:"done"`
-	Total  int   `json:"total"`
-	TimeMS int64 `json:"time_ms"`
-	PaceMS int64 `json:"pace_ms"`
-}
-
-// Next is the next unvoted turn of an annotator's queue.
-type Next struct {
-	Entry    QueueEntry `json:"entry"`
-	Turn     int        `json:"turn"`
-	Progress Progress   `json:"progress"`
-}
-
-// VoteRequest is one verdict on the turn of a study item.
-type VoteRequest struct {
-	StudyID   int64  `json:"study_id"`
-	Annotator string `json:"annotator"`
-	Pos       int    `json:"pos"`
-	Turn      int    `json:"turn"`
-	// Verdict is "A" (left better), "B" (right better), "tie", "both_bad" or "skip".
-	Verdict   string `json:"verdict"`
-	TimeMS    int64  `json:"time_ms"`
-	Rationale string `json:"rationale"`
 }
 
 // CreateStudy draws a study's items from the imported questions and answers:
@@ -277,9 +213,7 @@ func studyPairs(spec StudySpec) ([][2]string, error) {
 		if a == "" || b == "" || a == b {
 			return nil, fmt.Errorf("pair %q vs %q: a pair needs two different models", a, b)
 		}
-		if b < a {
-			a, b = b, a
-		}
+		a, b, _ = outcome.CanonicalPair(a, b)
 		if k := [2]string{a, b}; !seen[k] {
 			seen[k] = true
 			out = append(out, k)
@@ -408,6 +342,29 @@ func (s *Store) Study(ctx context.Context, id int64) (*Study, error) {
 	return st, nil
 }
 
+// CachedStudy is Study remembered for the life of the Store: a study never
+// changes once created (its counts included). The caller must not modify
+// the result.
+func (s *Store) CachedStudy(ctx context.Context, id int64) (*Study, error) {
+	s.cache.mu.Lock()
+	st, ok := s.cache.studies[id]
+	s.cache.mu.Unlock()
+	if ok {
+		return st, nil
+	}
+	st, err := s.Study(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	s.cache.mu.Lock()
+	if s.cache.studies == nil {
+		s.cache.studies = map[int64]*Study{}
+	}
+	s.cache.studies[id] = st
+	s.cache.mu.Unlock()
+	return st, nil
+}
+
 // StudyItems returns a study's items in canonical order.
 func (s *Store) StudyItems(ctx context.Context, studyID int64) ([]StudyItem, error) {
 	rows, err := s.read.QueryContext(ctx, `SELECT pos, question_id, model_a, model_b, turns FROM study_items WHERE study_id = ? ORDER BY pos`, studyID)
@@ -426,373 +383,6 @@ func (s *Store) StudyItems(ctx context.Context, studyID int64) ([]StudyItem, err
 		out = append(out, it)
 	}
 	return out, rows.Err()
-}
-
-// Queue returns the study's items in the annotator's order with their
-// left/right placement, both derived only from (seed, annotator name), so
-// the same annotator always gets the same queue. Study items never change,
-// so queues are cached.
-func (s *Store) Queue(ctx context.Context, studyID int64, annotator string) ([]QueueEntry, error) {
-	k := queueKey{s, studyID, annotator}
-	queues.mu.Lock()
-	q, ok := queues.m[k]
-	queues.mu.Unlock()
-	if ok {
-		return q, nil
-	}
-	st, err := s.Study(ctx, studyID)
-	if err != nil {
-		return nil, err
-	}
-	items, err := s.StudyItems(ctx, studyID)
-	if err != nil {
-		return nil, err
-	}
-	q = BuildQueue(items, st.Seed, annotator)
-	queues.mu.Lock()
-	if len(queues.m) >= 64 {
-		clear(queues.m)
-	}
-	queues.m[k] = q
-	queues.mu.Unlock()
-	return q, nil
-}
-
-type queueKey struct {
-	s         *Store
-	study     int64
-	annotator string
-}
-
-// queues caches derived queues; entries are pure functions of immutable rows.
-var queues = struct {
-	mu sync.Mutex
-	m  map[queueKey][]QueueEntry
-}{m: map[queueKey][]QueueEntry{}}
-
-// BuildQueue orders items for one annotator and places each pair's models
-// left and right, counterbalanced: within each model pair, half its items
-// (in a random choice) show model_a on the left and half model_b; the one
-// item left over in pairs with an odd count is oriented along walks of an
-// Euler-style orientation of the leftover graph, so each model's
-// left-minus-right count is at most 1 in size for the annotator.
-func BuildQueue(items []StudyItem, seed int64, annotator string) []QueueEntry {
-	h := fnv.New64a()
-	h.Write([]byte(annotator))
-	rng := mrand.New(mrand.NewPCG(uint64(seed), h.Sum64()))
-	q := make([]QueueEntry, len(items))
-	for i, it := range items {
-		q[i] = QueueEntry{StudyItem: it}
-	}
-	rng.Shuffle(len(q), func(a, b int) { q[a], q[b] = q[b], q[a] })
-
-	byPair := map[[2]string][]int{}
-	var pairs [][2]string
-	for i, e := range q {
-		k := [2]string{e.ModelA, e.ModelB}
-		if _, ok := byPair[k]; !ok {
-			pairs = append(pairs, k)
-		}
-		byPair[k] = append(byPair[k], i)
-	}
-	var leftover []int // one queue index per odd-sized pair
-	for _, k := range pairs {
-		idx := append([]int(nil), byPair[k]...)
-		rng.Shuffle(len(idx), func(a, b int) { idx[a], idx[b] = idx[b], idx[a] })
-		half := len(idx) / 2
-		for j, i := range idx {
-			switch {
-			case j < half:
-				q[i].Left = q[i].ModelA
-			case j < 2*half:
-				q[i].Left = q[i].ModelB
-			default:
-				leftover = append(leftover, i)
-			}
-		}
-	}
-	orientLeftovers(q, leftover, rng)
-	return q
-}
-
-// orientLeftovers sets Left on the leftover items (edges between models) so
-// that every model's out-degree (times on the left) and in-degree differ by
-// at most one: walks start at odd-degree vertices first, and each walk
-// leaves its start, balances every vertex it passes, and ends where it gets stuck.
-func orientLeftovers(q []QueueEntry, edges []int, rng *mrand.Rand) {
-	adj := map[string][]int{} // model -> edge numbers
-	var verts []string
-	for n, i := range edges {
-		for _, m := range []string{q[i].ModelA, q[i].ModelB} {
-			if _, ok := adj[m]; !ok {
-				verts = append(verts, m)
-			}
-			adj[m] = append(adj[m], n)
-		}
-	}
-	sort.Strings(verts)
-	rng.Shuffle(len(verts), func(a, b int) { verts[a], verts[b] = verts[b], verts[a] })
-	used := make([]bool, len(edges))
-	remaining := func(v string) int {
-		c := 0
-		for _, n := range adj[v] {
-			if !used[n] {
-				c++
-			}
-		}
-		return c
-	}
-	for {
-		start := ""
-		for _, v := range verts {
-			if r := remaining(v); r%2 == 1 {
-				start = v
-				break
-			}
-		}
-		if start == "" {
-			for _, v := range verts {
-				if remaining(v) > 0 {
-					start = v
-					break
-				}
-			}
-		}
-		if start == "" {
-			return
-		}
-		for v := start; ; {
-			next := -1
-			for _, n := range adj[v] {
-				if !used[n] {
-					next = n
-					break
-				}
-			}
-			if next < 0 {
-				break
-			}
-			used[next] = true
-			e := &q[edges[next]]
-			e.Left = v
-			v = e.Right()
-		}
-	}
-}
-
-// doneTurns returns the set of (pos, turn) with a current vote (skips
-// included) of the annotator in the study, and the summed time on task.
-func (s *Store) doneTurns(ctx context.Context, studyID int64, annotator string, q []QueueEntry) (map[[2]int]bool, int64, error) {
-	rows, err := s.read.QueryContext(ctx, `SELECT v.question_id, v.model_a, v.model_b, v.turn, v.time_ms FROM votes v
-		WHERE v.study_id = ? AND v.annotator_id = (SELECT id FROM annotators WHERE name = ?) AND v.withdrawn_at IS NULL`, studyID, annotator)
-	if err != nil {
-		return nil, 0, fmt.Errorf("study %d progress: %w", studyID, err)
-	}
-	defer rows.Close()
-	type unit struct {
-		qid  int
-		a, b string
-	}
-	pos := make(map[unit]int, len(q))
-	for _, e := range q {
-		pos[unit{e.QuestionID, e.ModelA, e.ModelB}] = e.Pos
-	}
-	done := map[[2]int]bool{}
-	var total int64
-	for rows.Next() {
-		var u unit
-		var turn int
-		var ms int64
-		if err := rows.Scan(&u.qid, &u.a, &u.b, &turn, &ms); err != nil {
-			return nil, 0, err
-		}
-		if p, ok := pos[u]; ok {
-			done[[2]int{p, turn}] = true
-			total += ms
-		}
-	}
-	return done, total, rows.Err()
-}
-
-func progressOf(q []QueueEntry, done map[[2]int]bool, timeMS int64) Progress {
-	p := Progress{TimeMS: timeMS}
-	for _, e := range q {
-		for _, t := range e.Turns {
-			p.Total++
-			if done[[2]int{e.Pos, t}] {
-				p.Done++
-			}
-		}
-	}
-	if p.Done > 0 {
-		p.PaceMS = timeMS / int64(p.Done)
-	}
-	return p
-}
-
-// Progress returns the annotator's progress in a study.
-func (s *Store) Progress(ctx context.Context, studyID int64, annotator string) (Progress, error) {
-	q, err := s.Queue(ctx, studyID, annotator)
-	if err != nil {
-		return Progress{}, err
-	}
-	done, ms, err := s.doneTurns(ctx, studyID, annotator, q)
-	if err != nil {
-		return Progress{}, err
-	}
-	return progressOf(q, done, ms), nil
-}
-
-// NextItem returns the first turn in the annotator's queue without a current
-// vote (turn 1 of an item before its turn 2), or nil when all are done.
-func (s *Store) NextItem(ctx context.Context, studyID int64, annotator string) (*Next, error) {
-	next, err := s.NextTurns(ctx, studyID, annotator, 1)
-	if err != nil || len(next) == 0 {
-		return nil, err
-	}
-	return &next[0], nil
-}
-
-// canonicalWinner maps a screen verdict to the stored winner given the left model.
-func canonicalWinner(verdict string, e QueueEntry) (string, error) {
-	switch verdict {
-	case VerdictA, VerdictB:
-		m := e.Left
-		if verdict == VerdictB {
-			m = e.Right()
-		}
-		if m == e.ModelA {
-			return "model_a", nil
-		}
-		return "model_b", nil
-	case VerdictTie:
-		return "tie", nil
-	case VerdictBothBad:
-		return "both_bad", nil
-	case VerdictSkip:
-		return "skip", nil
-	}
-	return "", fmt.Errorf("unknown verdict %q (want A, B, tie, both_bad or skip)", verdict)
-}
-
-func newUID() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:])
-	return hex.EncodeToString(b[:])
-}
-
-// RecordVote stores one verdict as a new row of the votes log, in one
-// transaction that has committed when it returns. The left model comes from
-// the annotator's queue, never from the caller. An annotator not yet known
-// is created in group "local".
-func (s *Store) RecordVote(ctx context.Context, req VoteRequest) (*Vote, error) {
-	req.Annotator = strings.TrimSpace(req.Annotator)
-	if req.Annotator == "" {
-		return nil, errors.New("vote: identify yourself first (annotator name is empty)")
-	}
-	q, err := s.Queue(ctx, req.StudyID, req.Annotator)
-	if err != nil {
-		return nil, fmt.Errorf("vote: %w", err)
-	}
-	var entry QueueEntry
-	found := false
-	for _, e := range q {
-		if e.Pos == req.Pos {
-			entry, found = e, true
-			break
-		}
-	}
-	if !found {
-		return nil, fmt.Errorf("vote: study %d has no item %d", req.StudyID, req.Pos)
-	}
-	if !slices.Contains(entry.Turns, req.Turn) {
-		return nil, fmt.Errorf("vote: item %d of study %d has no turn %d to vote", req.Pos, req.StudyID, req.Turn)
-	}
-	it := entry.StudyItem
-	winner, err := canonicalWinner(req.Verdict, entry)
-	if err != nil {
-		return nil, fmt.Errorf("vote: %w", err)
-	}
-	ms := min(max(req.TimeMS, 0), MaxVoteTimeMS)
-	now := s.Now().UTC()
-	v := &Vote{UID: newUID(), Annotator: req.Annotator, QuestionID: it.QuestionID, ModelA: it.ModelA, ModelB: it.ModelB,
-		Turn: req.Turn, Winner: winner, Left: entry.Left, StudyID: req.StudyID, CreatedAt: now, TimeMS: ms,
-		Rationale: strings.TrimSpace(req.Rationale), Source: "concord"}
-	err = s.Write(ctx, func(tx *sql.Tx) error {
-		aid, grp, err := ensureAnnotator(ctx, tx, req.Annotator)
-		if err != nil {
-			return err
-		}
-		v.Group = grp
-		var n int
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM votes WHERE annotator_id = ? AND study_id = ? AND question_id = ? AND model_a = ? AND model_b = ? AND turn = ? AND withdrawn_at IS NULL`,
-			aid, req.StudyID, it.QuestionID, it.ModelA, it.ModelB, req.Turn).Scan(&n); err != nil {
-			return err
-		}
-		if n > 0 {
-			return ErrAlreadyVoted
-		}
-		return insertVote(ctx, tx, v, aid, now)
-	})
-	if err != nil {
-		return nil, fmt.Errorf("vote: %w", err)
-	}
-	return v, nil
-}
-
-// insertVote appends a vote made in the app to the log and sets its ID.
-func insertVote(ctx context.Context, tx *sql.Tx, v *Vote, annotatorID int64, now time.Time) error {
-	res, err := tx.ExecContext(ctx, `INSERT INTO votes(uid, annotator_id, question_id, model_a, model_b, turn, winner, left_model, study_id, created_at, time_ms, rationale, source)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		v.UID, annotatorID, v.QuestionID, v.ModelA, v.ModelB, v.Turn, v.Winner, v.Left, v.StudyID, now.Format(time.RFC3339Nano), v.TimeMS, v.Rationale, v.Source)
-	if err != nil {
-		return err
-	}
-	v.ID, _ = res.LastInsertId()
-	return nil
-}
-
-func ensureAnnotator(ctx context.Context, tx *sql.Tx, name string) (int64, string, error) {
-	var id int64
-	var grp string
-	err := tx.QueryRowContext(ctx, `SELECT id, grp FROM annotators WHERE name = ?`, name).Scan(&id, &grp)
-	if err == nil {
-		return id, grp, nil
-	}
-	if !errors.Is(err, sql.ErrNoRows) {
-		return 0, "", err
-	}
-	res, err := tx.ExecContext(ctx, `INSERT INTO annotators(name, grp) VALUES (?, ?)`, name, LocalGroup)
-	if err != nil {
-		return 0, "", err
-	}
-	id, _ = res.LastInsertId()
-	return id, LocalGroup, nil
-}
-
-// Undo withdraws the annotator's latest current vote in the study (the row
-// stays in the log with withdrawn_at set) and returns it.
-func (s *Store) Undo(ctx context.Context, studyID int64, annotator string) (*Vote, error) {
-	var v Vote
-	err := s.Write(ctx, func(tx *sql.Tx) error {
-		err := tx.QueryRowContext(ctx, `SELECT v.id, v.uid, v.question_id, v.model_a, v.model_b, v.turn, v.winner, coalesce(v.left_model, '')
-			FROM votes v JOIN annotators a ON a.id = v.annotator_id
-			WHERE v.study_id = ? AND a.name = ? AND v.withdrawn_at IS NULL ORDER BY v.id DESC LIMIT 1`, studyID, annotator).
-			Scan(&v.ID, &v.UID, &v.QuestionID, &v.ModelA, &v.ModelB, &v.Turn, &v.Winner, &v.Left)
-		if errors.Is(err, sql.ErrNoRows) {
-			return ErrNothingToUndo
-		}
-		if err != nil {
-			return err
-		}
-		_, err = tx.ExecContext(ctx, `UPDATE votes SET withdrawn_at = ? WHERE id = ?`, s.Now().UTC().Format(time.RFC3339Nano), v.ID)
-		return err
-	})
-	if err != nil {
-		return nil, fmt.Errorf("undo: %w", err)
-	}
-	v.Annotator, v.StudyID = annotator, studyID
-	return &v, nil
 }
 
 // LocalAnnotator returns the annotator name chosen on this database ("" when none).

@@ -7,22 +7,14 @@ import (
 	"testing"
 
 	"concord/store"
+	"concord/store/storetest"
 )
-
-func seededDemo(t *testing.T) *store.Store {
-	t.Helper()
-	s := MustOpen(t)
-	if err := s.SeedDemo(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	return s
-}
 
 // A study of explicit units holds exactly those units: pairs canonical,
 // turns of one (question, pair) merged, duplicates dropped, other spec
 // fields ignored.
 func TestCreateStudyExplicitUnits(t *testing.T) {
-	s := seededDemo(t)
+	s := storetest.MustOpenDemo(t)
 	ctx := context.Background()
 	units := []store.StudyUnit{
 		{QuestionID: 9003, ModelA: "demo-cirrus", ModelB: "demo-aurora", Turn: 2},
@@ -64,7 +56,7 @@ func TestCreateStudyExplicitUnits(t *testing.T) {
 }
 
 func TestCreateStudyExplicitUnitsErrors(t *testing.T) {
-	s := seededDemo(t)
+	s := storetest.MustOpenDemo(t)
 	ctx := context.Background()
 	cases := []struct {
 		name string

@@ -13,19 +13,10 @@ import (
 	"time"
 
 	"concord/store"
+	"concord/store/storetest"
 )
 
 var demoModels = []string{"demo-aurora", "demo-basalt", "demo-cirrus"}
-
-// demoStore opens a fresh database holding the shipped demo data.
-func demoStore(tb testing.TB) *store.Store {
-	tb.Helper()
-	s := MustOpen(tb)
-	if err := s.SeedDemo(context.Background()); err != nil {
-		tb.Fatal(err)
-	}
-	return s
-}
 
 func mustStudy(tb testing.TB, s *store.Store, spec store.StudySpec) *store.Study {
 	tb.Helper()
@@ -130,7 +121,7 @@ func TestBuildQueueIsCounterbalanced(t *testing.T) {
 }
 
 func TestCreateStudySampleIsStratified(t *testing.T) {
-	s := demoStore(t)
+	s := storetest.MustOpenDemo(t)
 	ctx := context.Background()
 	all := mustStudy(t, s, store.StudySpec{Name: "all", Models: demoModels})
 	if all.Items != 36 || all.Units != 72 {
@@ -181,7 +172,7 @@ func TestCreateStudySampleIsStratified(t *testing.T) {
 }
 
 func TestVoteMapsVerdictThroughLeftModel(t *testing.T) {
-	s := demoStore(t)
+	s := storetest.MustOpenDemo(t)
 	ctx := context.Background()
 	st := mustStudy(t, s, store.StudySpec{Name: "map", Models: demoModels, Turns: []int{1}})
 	for _, verdict := range []string{"A", "B", "tie", "both_bad", "skip"} {
@@ -189,7 +180,7 @@ func TestVoteMapsVerdictThroughLeftModel(t *testing.T) {
 		if err != nil || n == nil {
 			t.Fatalf("NextItem = %v, %v", n, err)
 		}
-		v, err := s.RecordVote(ctx, store.VoteRequest{StudyID: st.ID, Annotator: "mapper", Pos: n.Entry.Pos, Turn: n.Turn, Verdict: verdict})
+		v, err := s.RecordVote(ctx, store.VoteRequest{StudyID: st.ID, Annotator: "mapper", Pos: n.Entry.Pos, Turn: n.Turn, Choice: verdict})
 		if err != nil {
 			t.Fatalf("RecordVote(%s): %v", verdict, err)
 		}
@@ -205,7 +196,7 @@ func TestVoteMapsVerdictThroughLeftModel(t *testing.T) {
 			t.Errorf("RecordVote(%s) with %s left = winner %s, left %s, group %s; want %s, %s, %s", verdict, n.Entry.Left, v.Winner, v.Left, v.Group, want, n.Entry.Left, store.LocalGroup)
 		}
 	}
-	if _, err := s.RecordVote(ctx, store.VoteRequest{StudyID: st.ID, Annotator: "mapper", Pos: 0, Turn: 1, Verdict: "left"}); err == nil {
+	if _, err := s.RecordVote(ctx, store.VoteRequest{StudyID: st.ID, Annotator: "mapper", Pos: 0, Turn: 1, Choice: "left"}); err == nil {
 		t.Errorf("RecordVote with verdict %q: no error", "left")
 	}
 }
@@ -213,10 +204,7 @@ func TestVoteMapsVerdictThroughLeftModel(t *testing.T) {
 func TestResumeAfterReopen(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "concord.db")
 	ctx := context.Background()
-	s, err := store.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := storetest.MustOpenAt(t, path)
 	if err := s.SeedDemo(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -228,7 +216,7 @@ func TestResumeAfterReopen(t *testing.T) {
 			t.Fatalf("NextItem = %v, %v", n, err)
 		}
 		seen = append(seen, fmt.Sprintf("%d/%d", n.Entry.Pos, n.Turn))
-		if _, err := s.RecordVote(ctx, store.VoteRequest{StudyID: st.ID, Annotator: "rita", Pos: n.Entry.Pos, Turn: n.Turn, Verdict: "A"}); err != nil {
+		if _, err := s.RecordVote(ctx, store.VoteRequest{StudyID: st.ID, Annotator: "rita", Pos: n.Entry.Pos, Turn: n.Turn, Choice: "A"}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -242,11 +230,7 @@ func TestResumeAfterReopen(t *testing.T) {
 	}
 	s.Close()
 
-	s2, err := store.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s2.Close()
+	s2 := storetest.MustOpenAt(t, path)
 	after, err := s2.NextItem(ctx, st.ID, "rita")
 	if err != nil {
 		t.Fatal(err)
@@ -265,7 +249,7 @@ func TestResumeAfterReopen(t *testing.T) {
 }
 
 func TestUndoWithdrawsWithoutDeleting(t *testing.T) {
-	s := demoStore(t)
+	s := storetest.MustOpenDemo(t)
 	ctx := context.Background()
 	st := mustStudy(t, s, store.StudySpec{Name: "undo", Models: demoModels})
 	if _, err := s.Undo(ctx, st.ID, "uma"); !errors.Is(err, store.ErrNothingToUndo) {
@@ -276,14 +260,14 @@ func TestUndoWithdrawsWithoutDeleting(t *testing.T) {
 	for i := 0; i < 3; i++ {
 		n, _ := s.NextItem(ctx, st.ID, "uma")
 		nexts = append(nexts, n)
-		v, err := s.RecordVote(ctx, store.VoteRequest{StudyID: st.ID, Annotator: "uma", Pos: n.Entry.Pos, Turn: n.Turn, Verdict: "tie", TimeMS: 1000})
+		v, err := s.RecordVote(ctx, store.VoteRequest{StudyID: st.ID, Annotator: "uma", Pos: n.Entry.Pos, Turn: n.Turn, Choice: "tie", TimeMS: 1000})
 		if err != nil {
 			t.Fatal(err)
 		}
 		votes = append(votes, v)
 	}
 	// A second vote on a voted turn is refused (a repeated key press).
-	if _, err := s.RecordVote(ctx, store.VoteRequest{StudyID: st.ID, Annotator: "uma", Pos: nexts[2].Entry.Pos, Turn: nexts[2].Turn, Verdict: "A"}); !errors.Is(err, store.ErrAlreadyVoted) {
+	if _, err := s.RecordVote(ctx, store.VoteRequest{StudyID: st.ID, Annotator: "uma", Pos: nexts[2].Entry.Pos, Turn: nexts[2].Turn, Choice: "A"}); !errors.Is(err, store.ErrAlreadyVoted) {
 		t.Errorf("second vote on one turn = %v, want ErrAlreadyVoted", err)
 	}
 	u, err := s.Undo(ctx, st.ID, "uma")
@@ -318,13 +302,13 @@ func TestUndoWithdrawsWithoutDeleting(t *testing.T) {
 	if u, _ := s.Undo(ctx, st.ID, "uma"); u == nil || u.UID != votes[1].UID {
 		t.Errorf("second Undo withdrew %v, want %s", u, votes[1].UID)
 	}
-	if _, err := s.RecordVote(ctx, store.VoteRequest{StudyID: st.ID, Annotator: "uma", Pos: nexts[1].Entry.Pos, Turn: nexts[1].Turn, Verdict: "B"}); err != nil {
+	if _, err := s.RecordVote(ctx, store.VoteRequest{StudyID: st.ID, Annotator: "uma", Pos: nexts[1].Entry.Pos, Turn: nexts[1].Turn, Choice: "B"}); err != nil {
 		t.Errorf("vote again after undo: %v", err)
 	}
 }
 
 func TestTimeAccounting(t *testing.T) {
-	s := demoStore(t)
+	s := storetest.MustOpenDemo(t)
 	ctx := context.Background()
 	st := mustStudy(t, s, store.StudySpec{Name: "time", Models: demoModels})
 	s.Now = func() time.Time { return time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC) }
@@ -340,7 +324,7 @@ func TestTimeAccounting(t *testing.T) {
 	var sum int64
 	for _, tt := range tests {
 		n, _ := s.NextItem(ctx, st.ID, "tim")
-		v, err := s.RecordVote(ctx, store.VoteRequest{StudyID: st.ID, Annotator: "tim", Pos: n.Entry.Pos, Turn: n.Turn, Verdict: tt.verdict, TimeMS: tt.give, Rationale: "  why  "})
+		v, err := s.RecordVote(ctx, store.VoteRequest{StudyID: st.ID, Annotator: "tim", Pos: n.Entry.Pos, Turn: n.Turn, Choice: tt.verdict, TimeMS: tt.give, Rationale: "  why  "})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -368,7 +352,7 @@ func TestTimeAccounting(t *testing.T) {
 }
 
 func TestLocalAnnotator(t *testing.T) {
-	s := MustOpen(t)
+	s := storetest.MustOpen(t)
 	ctx := context.Background()
 	if name, err := s.LocalAnnotator(ctx); name != "" || err != nil {
 		t.Errorf("LocalAnnotator on a fresh database = %q, %v; want empty", name, err)
@@ -394,11 +378,7 @@ func TestVotesWhileJudgeWrites(t *testing.T) {
 	for _, mode := range []string{"same-store", "other-connection"} {
 		t.Run(mode, func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "c.db")
-			s, err := store.Open(path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer s.Close()
+			s := storetest.MustOpenAt(t, path)
 			ctx := context.Background()
 			if err := s.SeedDemo(ctx); err != nil {
 				t.Fatal(err)
@@ -406,10 +386,7 @@ func TestVotesWhileJudgeWrites(t *testing.T) {
 			st := mustStudy(t, s, store.StudySpec{Name: "busy", Models: demoModels, Seed: 2})
 			w, pause := s, time.Duration(0)
 			if mode == "other-connection" {
-				if w, err = store.Open(path); err != nil {
-					t.Fatal(err)
-				}
-				defer w.Close()
+				w = storetest.MustOpenAt(t, path)
 				pause = 5 * time.Millisecond
 			}
 			stop := make(chan struct{})
@@ -419,7 +396,7 @@ func TestVotesWhileJudgeWrites(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if _, err := s.RecordVote(ctx, store.VoteRequest{StudyID: st.ID, Annotator: "busy", Pos: n.Entry.Pos, Turn: n.Turn, Verdict: "tie"}); err != nil {
+				if _, err := s.RecordVote(ctx, store.VoteRequest{StudyID: st.ID, Annotator: "busy", Pos: n.Entry.Pos, Turn: n.Turn, Choice: "tie"}); err != nil {
 					t.Fatalf("vote %d during a judge run: %v", i, err)
 				}
 				time.Sleep(2 * time.Millisecond)
@@ -436,7 +413,7 @@ func TestVotesWhileJudgeWrites(t *testing.T) {
 }
 
 func TestStudiesActivity(t *testing.T) {
-	s := demoStore(t)
+	s := storetest.MustOpenDemo(t)
 	ctx := context.Background()
 	st := mustStudy(t, s, store.StudySpec{Name: "activity", Models: demoModels, Turns: []int{1}})
 	idle := mustStudy(t, s, store.StudySpec{Name: "idle", Models: demoModels, Turns: []int{2}})
@@ -446,7 +423,7 @@ func TestStudiesActivity(t *testing.T) {
 		if err != nil || n == nil {
 			t.Fatalf("NextItem = %v, %v", n, err)
 		}
-		if _, err := s.RecordVote(ctx, store.VoteRequest{StudyID: st.ID, Annotator: who, Pos: n.Entry.Pos, Turn: n.Turn, Verdict: verdict}); err != nil {
+		if _, err := s.RecordVote(ctx, store.VoteRequest{StudyID: st.ID, Annotator: who, Pos: n.Entry.Pos, Turn: n.Turn, Choice: verdict}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -466,5 +443,76 @@ func TestStudiesActivity(t *testing.T) {
 	}
 	if a, ok := got[idle.ID]; ok {
 		t.Errorf("StudiesActivity()[idle study] = %+v, want absent", a)
+	}
+}
+
+// TestSkippedChoosesTheOperation: a turn without a vote or with a choice is
+// not skipped (RecordVote is the call), a skipped one is (ReplaceSkip), and
+// ReplaceSkip refuses a turn that is not skipped.
+func TestSkippedChoosesTheOperation(t *testing.T) {
+	ctx := context.Background()
+	s := storetest.MustOpenDemo(t)
+	st := mustStudy(t, s, store.StudySpec{Name: "skips", Models: demoModels, Seed: 3})
+	nexts, err := s.NextTurns(ctx, st.ID, "sam", 2)
+	if err != nil || len(nexts) != 2 {
+		t.Fatalf("NextTurns = %v, %v", nexts, err)
+	}
+	skipped := func(n store.Next) bool {
+		t.Helper()
+		got, err := s.Skipped(ctx, st.ID, "sam", n.Entry.Pos, n.Turn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return got
+	}
+	req := func(n store.Next, verdict string) store.VoteRequest {
+		return store.VoteRequest{StudyID: st.ID, Annotator: "sam", Pos: n.Entry.Pos, Turn: n.Turn, Choice: verdict}
+	}
+	if skipped(nexts[0]) {
+		t.Errorf("Skipped before any vote = true, want false")
+	}
+	if _, err := s.ReplaceSkip(ctx, req(nexts[0], "A")); !errors.Is(err, store.ErrNotSkipped) {
+		t.Errorf("ReplaceSkip on an unvoted turn = %v, want ErrNotSkipped", err)
+	}
+	for _, v := range []store.VoteRequest{req(nexts[0], "skip"), req(nexts[1], "tie")} {
+		if _, err := s.RecordVote(ctx, v); err != nil {
+			t.Fatalf("RecordVote(%+v): %v", v, err)
+		}
+	}
+	if !skipped(nexts[0]) || skipped(nexts[1]) {
+		t.Errorf("Skipped after a skip and a tie = %v, %v, want true, false", skipped(nexts[0]), skipped(nexts[1]))
+	}
+	if _, err := s.ReplaceSkip(ctx, req(nexts[0], "B")); err != nil {
+		t.Fatalf("ReplaceSkip on a skipped turn: %v", err)
+	}
+	if skipped(nexts[0]) {
+		t.Errorf("Skipped after ReplaceSkip with B = true, want false")
+	}
+	if _, err := s.Skipped(ctx, st.ID, "sam", 9999, 1); err == nil {
+		t.Errorf("Skipped on item 9999 succeeded, want an error")
+	}
+}
+
+// TestCachedStudyPerStore: each Store caches its own studies, so two
+// databases with a study of the same id do not see each other's.
+func TestCachedStudyPerStore(t *testing.T) {
+	ctx := context.Background()
+	var ids []int64
+	var stores []*store.Store
+	for _, name := range []string{"first", "second"} {
+		s := storetest.MustOpenDemo(t)
+		ids = append(ids, mustStudy(t, s, store.StudySpec{Name: name, Models: demoModels, Seed: 1}).ID)
+		stores = append(stores, s)
+	}
+	if ids[0] != ids[1] {
+		t.Fatalf("study ids = %v, want the same id in both databases", ids)
+	}
+	for i, want := range []string{"first", "second"} {
+		for range 2 { // the second read comes from the cache
+			st, err := stores[i].CachedStudy(ctx, ids[i])
+			if err != nil || st.Name != want {
+				t.Fatalf("store %d: CachedStudy(%d) = %+v, %v, want %q", i, ids[i], st, err, want)
+			}
+		}
 	}
 }
