@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"math"
 	"os"
 	"strconv"
 	"strings"
@@ -142,6 +143,8 @@ func (a *App) TraceVote(t VoteTiming) error {
 	if a.trace == nil {
 		return nil
 	}
+	t = VoteTiming{TotalMS: round3(t.TotalMS), QueueMS: round3(t.QueueMS), CallMS: round3(t.CallMS),
+		DOMMS: round3(t.DOMMS), PaintMS: round3(t.PaintMS)}
 	return a.trace.write(voteRecord{Kind: TraceKindVote, At: a.trace.now().UTC(), VoteTiming: t})
 }
 
@@ -155,10 +158,14 @@ func (a *App) TraceStartup(t StartupTiming) error {
 	shown := time.UnixMicro(int64(t.ShownAtMS * 1000))
 	total := ms(shown.Sub(a.trace.started))
 	return a.trace.write(startupRecord{Kind: TraceKindStartup, At: a.trace.now().UTC(),
-		TotalMS: total, BeforePageMS: total - t.PageMS, PageMS: t.PageMS})
+		TotalMS: round3(total), BeforePageMS: round3(total - t.PageMS), PageMS: round3(t.PageMS)})
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+// round3 rounds to the microsecond, so that float noise (19.000000000003638)
+// does not reach the file.
+func round3(x float64) float64 { return math.Round(x*1000) / 1000 }
 
 // processStart returns when this process started. On Linux it is the process's
 // age from /proc (to the clock tick, 10 ms) subtracted from now, so that the
