@@ -7,7 +7,7 @@
 # Needs build/bin/concord (make build), Xvfb, xdotool and node; imagemagick's
 # `import` for the mid-run screenshot if present. Settings (environment):
 #   BENCH_DATA     the MT-Bench data (default ../shared/data)
-#   BENCH_KEYS     keys pressed (default 115; the study has 120 turns)
+#   BENCH_VOTES    votes to trace (default 110; the study has 120 turns)
 #   BENCH_PAUSE_MS pause between keys (default 150: an annotator's beat)
 #   BENCH_IDLE_S   idle CPU window on the home screen (default 30)
 #   BENCH_OUT      where the trace, log and screenshots go (default build/bin/bench-ui)
@@ -15,7 +15,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 DATA=${BENCH_DATA:-../shared/data}
-KEYS=${BENCH_KEYS:-115}
+VOTES=${BENCH_VOTES:-110}
 PAUSE_MS=${BENCH_PAUSE_MS:-150}
 IDLE_S=${BENCH_IDLE_S:-30}
 OUT=${BENCH_OUT:-build/bin/bench-ui}
@@ -103,21 +103,34 @@ sleep 1.5
 xdotool key --delay 100 Tab Tab Tab Return
 sleep 1.5
 
-# Vote: 1, 2, 3 in turn, PAUSE_MS apart, as XTEST key events; a screenshot half way.
-seq_keys=$(for i in $(seq 0 $((KEYS - 1))); do echo $((i % 3 + 1)); done | paste -sd' ' -)
-# shellcheck disable=SC2086
-xdotool key --delay "$PAUSE_MS" $seq_keys &
-keys_pid=$!
-if command -v import >/dev/null; then
-  sleep "$(awk -v n="$KEYS" -v p="$PAUSE_MS" 'BEGIN{print n*p/2000}')"
-  import -window root "$OUT/mid-run.png"
-fi
-wait "$keys_pid"
+# Vote: 1, 2, 3 in turn, PAUSE_MS apart, as XTEST key events, in batches
+# until VOTES votes are traced (a key pressed while a vote is in flight is
+# dropped, as in the window); a screenshot half way.
+votes() { grep -c '"kind":"vote"' "$trace" || true; }
+pressed=0
+shot=""
+while [ "$(votes)" -lt "$VOTES" ]; do
+  if [ "$pressed" -ge $((3 * VOTES)) ]; then
+    echo "bench-ui: only $(votes) votes traced after $pressed keys (see $OUT/app.log and the screenshot)" >&2
+    break
+  fi
+  batch=$((VOTES - $(votes)))
+  [ "$batch" -gt 10 ] && batch=10
+  keys=$(for i in $(seq "$pressed" $((pressed + batch - 1))); do echo $((i % 3 + 1)); done | paste -sd' ' -)
+  # shellcheck disable=SC2086
+  xdotool key --delay "$PAUSE_MS" $keys
+  pressed=$((pressed + batch))
+  sleep "$(awk -v p="$PAUSE_MS" 'BEGIN{print p/1000}')"
+  if [ -z "$shot" ] && [ "$(votes)" -ge $((VOTES / 2)) ] && command -v import >/dev/null; then
+    import -window root "$OUT/mid-run.png"
+    shot=1
+  fi
+done
 sleep 1
 
-echo "bench-ui: production window (WebKitGTK, $(date -u +%Y-%m-%d)), MT-Bench, $KEYS keys ${PAUSE_MS} ms apart; trace in $trace"
+echo "bench-ui: production window (WebKitGTK, $(date -u +%Y-%m-%d)), MT-Bench, keys ${PAUSE_MS} ms apart; trace in $trace"
 node build/bench-ui-summary.mjs "$trace"
 awk -v d="$idle_total" -v hz="$hz" -v s="$IDLE_S" 'BEGIN{printf "idle CPU on the home screen over %d s: %.2f%% of a core", s, 100*d/hz/s}'
 echo " (${idle_parts%, })"
-votes=$("$BIN" --db "$db" study list | awk '$2 == "bench-ui" {print $5}')
-echo "votes stored: $votes (a key pressed while a vote was still in flight is dropped, as in the window)"
+stored=$("$BIN" --db "$db" study list | awk '$2 == "bench-ui" {print $5}')
+echo "keys pressed: $pressed; votes stored: $stored (a key pressed while a vote is in flight is dropped)"
