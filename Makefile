@@ -3,7 +3,7 @@ GO_TAGS_APP := desktop,production,webkit2_41
 GO_TAGS_DEV := dev,webkit2_41
 GO_PACKAGES = $(shell go list ./... | grep -v /node_modules/)
 
-.PHONY: run test deps build build-dev cli frontend report-template test-go test-frontend test-e2e bench vet tidy-check clean
+.PHONY: run test deps build build-dev cli frontend report-template test-go test-frontend test-e2e bench bench-ui vet tidy-check clean
 
 run: deps build
 	./build/run.sh $(ARGS)
@@ -51,6 +51,10 @@ test-e2e: build-dev
 
 bench:
 	go test -run '^$$' -bench . -benchmem -timeout 30m $(GO_PACKAGES)
+
+# The production window under Xvfb, driven by xdotool: keypress → next item, start-up, idle CPU.
+bench-ui: deps build
+	./build/bench-ui.sh
 
 clean:
 	rm -rf build/bin frontend/dist frontend/dist-report

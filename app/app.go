@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"os"
 
 	"github.com/wailsapp/wails/v2"
 	"github.com/wailsapp/wails/v2/pkg/options"
@@ -32,6 +33,8 @@ type App struct {
 	dialogs dialogs
 	// judge is the window's judge run.
 	judge judgeRuns
+	// trace appends latency records to $CONCORD_TRACE; nil when off.
+	trace *traceWriter
 }
 
 type dialogs interface {
@@ -56,6 +59,10 @@ func (a *App) startup(ctx context.Context) {
 // Run opens the Concord window on the store and blocks until it closes.
 func Run(s *store.Store, assets fs.FS) error {
 	a := New(s)
+	if err := a.startTrace(os.Getenv); err != nil {
+		return err
+	}
+	defer a.stopTrace()
 	err := wails.Run(&options.App{
 		Title:            "Concord",
 		Width:            1280,

@@ -1,6 +1,7 @@
 import './app.css';
 import { mount } from 'svelte';
 import App from './App.svelte';
+import { traceStartup } from './lib/trace';
 
 async function start() {
   // Under `npm run dev` without the Go backend, a mock stands in for
@@ -10,6 +11,7 @@ async function start() {
     const { installMock } = await import('./lib/dev/mock');
     installMock();
   }
+  traceStartup();
   mount(App, { target: document.getElementById('app')! });
 }
 

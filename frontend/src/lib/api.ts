@@ -285,3 +285,35 @@ export interface AboutInfo {
 export async function about(): Promise<AboutInfo> {
   return call<AboutInfo>('About');
 }
+
+// ---- latency trace (CONCORD_TRACE) ------------------------------------------
+
+/** VoteTiming is one vote's keydown → next item painted, in ms, and its parts (Go: app.VoteTiming). */
+export interface VoteTiming {
+  total_ms: number;
+  queue_ms: number;
+  call_ms: number;
+  dom_ms: number;
+  paint_ms: number;
+}
+
+/** StartupTiming is when the home screen's counts were first on screen (Go: app.StartupTiming). */
+export interface StartupTiming {
+  shown_at_ms: number;
+  page_ms: number;
+}
+
+/** traceEnabled reports whether Go records a latency trace ($CONCORD_TRACE). */
+export function traceEnabled(): Promise<boolean> {
+  return call<boolean>('TraceEnabled');
+}
+
+/** traceVote hands one vote's timing to Go, which appends it to the trace. */
+export function traceVote(t: VoteTiming): Promise<void> {
+  return call<void>('TraceVote', t);
+}
+
+/** traceStartup tells Go the home screen's counts are on screen; Go works out the time since the process started. */
+export function traceStartup(t: StartupTiming): Promise<void> {
+  return call<void>('TraceStartup', t);
+}
