@@ -3,7 +3,7 @@ GO_TAGS_APP := desktop,production,webkit2_41
 GO_TAGS_DEV := dev,webkit2_41
 GO_PACKAGES = $(shell go list ./... | grep -v /node_modules/)
 
-.PHONY: run test deps build build-dev frontend test-go test-frontend test-e2e bench vet clean
+.PHONY: run test deps build build-dev frontend test-go test-frontend test-e2e bench fuzz vet clean
 
 run: deps build
 	./build/run.sh $(ARGS)
@@ -37,6 +37,10 @@ test-e2e: build-dev
 
 bench:
 	go test -run '^$$' -bench . -benchmem -timeout 30m $(GO_PACKAGES)
+
+# Each fuzz target for FUZZTIME (default 5s); a failing input lands in testdata/fuzz: commit it.
+fuzz:
+	./build/fuzz.sh
 
 clean:
 	rm -rf build/bin frontend/dist
