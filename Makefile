@@ -3,7 +3,7 @@ GO_TAGS_APP := desktop,production,webkit2_41
 GO_TAGS_DEV := dev,webkit2_41
 GO_PACKAGES = $(shell go list ./... | grep -v /node_modules/)
 
-.PHONY: run test deps build build-dev cli frontend report-template test-go test-frontend test-e2e bench bench-ui vet tidy-check clean
+.PHONY: run test deps build build-dev cli frontend report-template test-go test-frontend test-e2e bench bench-ui fuzz vet tidy-check clean
 
 run: deps build
 	./build/run.sh $(ARGS)
@@ -55,6 +55,10 @@ bench:
 # The production window under Xvfb, driven by xdotool: keypress → next item, start-up, idle CPU.
 bench-ui: deps build
 	./build/bench-ui.sh
+
+# Each fuzz target for FUZZTIME (default 5s); a failing input lands in testdata/fuzz: commit it.
+fuzz:
+	./build/fuzz.sh
 
 clean:
 	rm -rf build/bin frontend/dist frontend/dist-report

@@ -9,16 +9,18 @@ import (
 	"concord/store"
 )
 
-// Prompt is a pairwise judge prompt: a system message and a user-message
-// template with {placeholder} fields. Concord's own prompts and prompts
-// imported from FastChat's judge_prompts.jsonl share the same placeholders:
-// {question}, {answer_a}, {answer_b}, {ref_answer_1} for one turn, and
-// {question_1}, {question_2}, {answer_a_1}, {answer_a_2}, {answer_b_1},
-// {answer_b_2}, {ref_answer_1}, {ref_answer_2} for two.
+// Prompt is a judge prompt: a system message and a user-message template
+// with {placeholder} fields. Concord's own prompts and prompts imported from
+// FastChat's judge_prompts.jsonl share the same placeholders. A pairwise
+// prompt uses {question}, {answer_a}, {answer_b}, {ref_answer_1} for one turn,
+// and {question_1}, {question_2}, {answer_a_1}, {answer_a_2}, {answer_b_1},
+// {answer_b_2}, {ref_answer_1}, {ref_answer_2} for two; a single-answer prompt
+// uses {answer} for one turn and {answer_1}, {answer_2} for two instead.
 type Prompt struct {
 	Name     string
 	System   string
 	Template string
+	Kind     PromptKind // what the judge is asked for; the zero value is pairwise
 }
 
 // Hash identifies the prompt's text (store.PromptHash: SHA-256 of the system
@@ -29,7 +31,8 @@ func (p Prompt) Hash() string { return store.PromptHash(p.System, p.Template) }
 
 // MultiTurn reports whether the template shows two-turn conversations.
 func (p Prompt) MultiTurn() bool {
-	return strings.Contains(p.Template, "{question_2}") || strings.Contains(p.Template, "{answer_a_2}")
+	return strings.Contains(p.Template, "{question_2}") || strings.Contains(p.Template, "{answer_a_2}") ||
+		strings.Contains(p.Template, "{answer_2}")
 }
 
 // NeedsReference reports whether the template shows a reference answer.
@@ -62,11 +65,13 @@ func (p Prompt) Render(f Fields) (string, error) {
 }
 
 // Fields are the values a template may use. Index 0 is the first turn.
-// Answers A and B are in presentation order (A is shown first).
+// Answers A and B are in presentation order (A is shown first); Answers is the
+// one answer a single-answer prompt rates.
 type Fields struct {
 	Questions []string
 	AnswersA  []string
 	AnswersB  []string
+	Answers   []string
 	Reference []string
 	Turn      int // 1-based turn being judged
 }
@@ -91,6 +96,9 @@ func (f Fields) values() map[string]*string {
 		"answer_a_2":   at(f.AnswersA, 1),
 		"answer_b_1":   at(f.AnswersB, 0),
 		"answer_b_2":   at(f.AnswersB, 1),
+		"answer":       at(f.Answers, t),
+		"answer_1":     at(f.Answers, 0),
+		"answer_2":     at(f.Answers, 1),
 	}
 }
 
@@ -303,6 +311,9 @@ func ResolvePromptSet(name string, lookup PromptLookup) (PromptSet, error) {
 			if !ok {
 				return PromptSet{}, fmt.Errorf("prompt %s not found: import FastChat's judge_prompts.jsonl first", n)
 			}
+			if p.Kind == PromptSingle {
+				return PromptSet{}, fmt.Errorf("prompt %s rates one answer, want a pairwise prompt", n)
+			}
 			ps[i] = &p
 		}
 		return PromptSet{Name: "fastchat", Turn1: ps[0], Turn2: ps[1], RefTurn1: ps[2], RefTurn2: ps[3],
@@ -318,7 +329,15 @@ func ResolvePromptSet(name string, lookup PromptLookup) (PromptSet, error) {
 		return PromptSet{}, err
 	}
 	if !ok {
+		for _, p := range BuiltinSinglePrompts() {
+			if p.Name == name {
+				return PromptSet{}, fmt.Errorf("prompt %s rates one answer: it is for single-answer grading, not pairwise", name)
+			}
+		}
 		return PromptSet{}, fmt.Errorf("prompt %s not found (built-in: concord, fastchat, %s)", name, strings.Join(builtinNames(), ", "))
+	}
+	if p.Kind == PromptSingle {
+		return PromptSet{}, fmt.Errorf("prompt %s rates one answer: it is for single-answer grading, not pairwise", name)
 	}
 	return SinglePromptSet(p), nil
 }
