@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { actionFor } from './keys';
+import { actionFor, keyLabel, SHORTCUTS, VOTES } from './keys';
 
 describe('actionFor', () => {
   const cases: [string, Parameters<typeof actionFor>, ReturnType<typeof actionFor>][] = [
@@ -11,6 +11,9 @@ describe('actionFor', () => {
     ['↓ is a tie', [{ key: 'ArrowDown' }], { kind: 'vote', verdict: 'tie' }],
     ['4 is both bad', [{ key: '4' }], { kind: 'vote', verdict: 'both_bad' }],
     ['s skips', [{ key: 's' }], { kind: 'skip' }],
+    ['S skips', [{ key: 'S' }], { kind: 'skip' }],
+    ['Cmd+Z undoes', [{ key: 'Z', metaKey: true }], { kind: 'undo' }],
+    ['n outside a field writes a rationale', [{ key: 'n' }], { kind: 'rationale' }],
     ['Ctrl+Z undoes', [{ key: 'z', ctrlKey: true }], { kind: 'undo' }],
     ['Backspace undoes', [{ key: 'Backspace' }], { kind: 'undo' }],
     ['? opens the sheet', [{ key: '?' }], { kind: 'help' }],
@@ -26,4 +29,23 @@ describe('actionFor', () => {
   for (const [name, args, want] of cases) {
     it(name, () => expect(actionFor(...args)).toEqual(want));
   }
+});
+
+describe('the key table', () => {
+  it('gives every key one action', () => {
+    const keys = SHORTCUTS.flatMap((s) => s.keys);
+    expect(new Set(keys).size).toBe(keys.length);
+  });
+
+  it.each(SHORTCUTS.flatMap((s) => s.keys.filter((k) => k !== 'Ctrl+Z').map((k) => [k, s.action] as const)))(
+    'actionFor(%j) is its row of the table',
+    (key, action) => {
+      expect(actionFor({ key })).toEqual(action);
+    },
+  );
+
+  it('labels the vote buttons with their keys', () => {
+    expect(VOTES.map((v) => v.keys.map(keyLabel).join(' '))).toEqual(['1 ←', '2 →', '3 ↓', '4 ↑']);
+    expect(keyLabel('s')).toBe('S');
+  });
 });
