@@ -38,5 +38,5 @@ export type AnnotateItem = app.AnnotateItem;
 /** A verdict in screen terms: A is the left answer. */
 export type Verdict = 'A' | 'B' | 'tie' | 'both_bad' | 'skip';
 
-/** A vote as App.Vote takes it, with the screen's verdict vocabulary. */
-export type VoteInput = app.VoteInput & { verdict: Verdict };
+/** A vote as App.Vote takes it. */
+export type VoteInput = app.VoteInput;
