@@ -95,6 +95,9 @@ test('votes whose next item appeared survive kill -9, and the window resumes at 
   await page.getByTestId('annotator-save').click();
   await page.locator('li[data-study="restart"]').getByTestId('open-study').click();
   await expect(page.getByTestId('item')).toBeVisible();
+  // The study is in the route, so the window can come back to it.
+  const at = page.url();
+  expect(at).toMatch(/#\/annotate\/\d+$/);
   await page.locator('body').click({ position: { x: 5, y: 5 } });
 
   const keys: [string, 'A' | 'B' | 'tie' | 'both_bad'][] = [
@@ -140,7 +143,7 @@ test('votes whose next item appeared survive kill -9, and the window resumes at 
   // A fresh page load (the old page's bindings died with the app; going to
   // the same URL and hash again would not reload it).
   await page.goto('about:blank');
-  await page.goto(`${URL}/#/annotate`);
+  await page.goto(at);
   await expect(page.getByTestId('item')).toBeVisible();
   expect(await itemKey(page)).toBe(showing);
   await expect(page.getByTestId('progress')).toHaveAttribute('data-done', String(keys.length));

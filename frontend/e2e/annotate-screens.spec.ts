@@ -63,6 +63,8 @@ test('annotate screenshots', async ({ page }) => {
   await expect(page.getByTestId('study-form')).toBeVisible();
   await shoot(page, '2-studies-form');
   await page.getByTestId('new-study').click();
+  await expect(page.getByTestId('study-form')).toHaveCount(0);
+  await shoot(page, '2-studies');
 
   await page.locator(`li[data-study="${name}"]`).getByTestId('open-study').click();
   await expect(page.getByTestId('item')).toBeVisible();

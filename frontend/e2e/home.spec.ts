@@ -134,13 +134,13 @@ test('importing the shared MT-Bench folder through the UI shows its seven models
   }
 });
 
-test('the studies card lists every study with its votes and opens one in Annotate', async ({ page }) => {
+test('the studies card lists every study with its votes and opens one at its route in Annotate', async ({ page }) => {
   const CLI = path.resolve(here, process.env.CONCORD_CLI_BIN ?? '../../build/bin/concord-cli');
   test.skip(!existsSync(CLI), `${CLI} is missing (go build -o build/bin/concord-cli .)`);
   const name = `home card ${Date.now()}`;
   execFileSync(CLI, ['--db', process.env.CONCORD_E2E_DB!, 'study', 'create', '--name', name, '--models', 'demo-aurora,demo-basalt', '--turns', '1']);
   await openHome(page);
-  type Summary = { name: string; activity?: { votes: number } };
+  type Summary = { id: number; name: string; activity?: { votes: number } };
   const all = await page.evaluate(async () => (window as unknown as { go: { app: { App: { Studies(): Promise<Summary[]> } } } }).go.app.App.Studies());
   const rows = page.getByTestId('studies').locator('li');
   await expect(rows).toHaveCount(all.length);
@@ -148,8 +148,12 @@ test('the studies card lists every study with its votes and opens one in Annotat
     await expect(rows.filter({ has: page.locator(`button:text-is("${st.name}")`) }).getByTestId('study-votes')).toHaveText(String(st.activity?.votes ?? 0));
   }
   await page.getByTestId('studies').getByRole('button', { name }).click();
-  await expect(page).toHaveURL(/#\/annotate$/);
-  expect(await page.evaluate(() => localStorage.getItem('concord.annotate.study'))).not.toBeNull();
+  const id = all.find((s) => s.name === name)?.id;
+  expect(id).toBeGreaterThan(0);
+  await expect(page).toHaveURL(new RegExp(`#/annotate/${id}$`));
+  // Voting in it, or asked who votes first; the route, not storage, carries the study.
+  await expect(page.getByTestId('item').or(page.getByTestId('identify'))).toBeVisible();
+  expect(await page.evaluate(() => localStorage.getItem('concord.annotate.study'))).toBeNull();
 });
 
 test('a failed import shows the error verbatim and writes nothing', async ({ page }) => {

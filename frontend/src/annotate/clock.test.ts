@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FocusClock } from './clock';
+import { FocusClock, pace } from './clock';
 
 describe('FocusClock', () => {
   function setup() {
@@ -43,5 +43,16 @@ describe('FocusClock', () => {
     at(6000);
     c.tick(true);
     expect(c.ms).toBe(1000);
+  });
+});
+
+describe('pace', () => {
+  it.each([
+    [0, '–'],
+    [12_400, '12 s / vote'],
+    [59_000, '59 s / vote'],
+    [90_000, '1.5 min / vote'],
+  ])('pace(%d) = %j', (ms, want) => {
+    expect(pace(ms)).toBe(want);
   });
 });

@@ -42,3 +42,10 @@ export class FocusClock {
     return Math.round(this.total);
   }
 }
+
+/** pace says a mean time per vote: "12 s / vote", "1.5 min / vote", or "–" before any vote. */
+export function pace(ms: number): string {
+  if (!ms) return '–';
+  const s = ms / 1000;
+  return s < 60 ? `${s.toFixed(0)} s / vote` : `${(s / 60).toFixed(1)} min / vote`;
+}

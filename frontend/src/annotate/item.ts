@@ -5,7 +5,7 @@
 
 import type { AnnotateItem } from '../lib/types';
 
-export interface Item extends AnnotateItem {
+export interface Item extends Omit<AnnotateItem, 'upcoming'> {
   /** A turn skipped once, shown again after every unvoted turn. */
   revisit: boolean;
   /** How many skipped turns are still to look at again. */
@@ -18,7 +18,8 @@ export function keyOf(i: Pick<AnnotateItem, 'study_id' | 'pos' | 'turn'>): strin
   return `${i.study_id}:${i.pos}:${i.turn}`;
 }
 
-type Wire = Partial<Omit<Item, 'upcoming'>> & AnnotateItem & { upcoming?: Wire | null };
+type Wire = Omit<AnnotateItem, 'upcoming' | 'revisit' | 'skipped_left'> &
+  Partial<Pick<Item, 'revisit' | 'skipped_left'>> & { upcoming?: Wire | null };
 
 /** normalise fills the arrays and flags Go may send as null or leave out. */
 export function normalise(i: Wire): Item {

@@ -1,9 +1,10 @@
-// Keyboard map of the Annotate screen, pure so it can be tested.
+// Keyboard map of the Annotate screen, pure so it can be tested: one table
+// gives the keys, the shortcut sheet and the vote buttons.
 
-import type { Verdict } from '../lib/types';
+import type { Choice } from '../lib/types';
 
 export type Action =
-  | { kind: 'vote'; verdict: Exclude<Verdict, 'skip'> }
+  | { kind: 'vote'; choice: Exclude<Choice, 'skip'> }
   | { kind: 'skip' }
   | { kind: 'undo' }
   | { kind: 'help' }
@@ -11,19 +12,48 @@ export type Action =
   | { kind: 'sync' }
   | { kind: 'rationale' };
 
-/** The shortcut sheet: what each key does. */
-export const SHEET: { keys: string[]; label: string }[] = [
-  { keys: ['1', '←'], label: 'A (left) is better' },
-  { keys: ['2', '→'], label: 'B (right) is better' },
-  { keys: ['3', '↓'], label: 'Tie' },
-  { keys: ['4', '↑'], label: 'Both are bad' },
-  { keys: ['S'], label: 'Skip (asks for a reason; comes back once at the end)' },
-  { keys: ['Ctrl+Z', 'Backspace'], label: 'Undo the last vote' },
-  { keys: ['R'], label: 'Show raw text / rendered' },
-  { keys: ['L'], label: 'Link (sync) the two columns’ scrolling' },
-  { keys: ['N'], label: 'Write a rationale (Esc leaves the field)' },
-  { keys: ['?'], label: 'This sheet' },
+/** A shortcut: the keys (KeyboardEvent.key values; letters in lower case) and what they do. */
+export interface Shortcut {
+  action: Action;
+  keys: string[];
+  label: string;
+}
+
+/** A vote: its shortcut, and the button that casts it. */
+export interface VoteShortcut extends Shortcut {
+  action: Extract<Action, { kind: 'vote' }>;
+  button: string;
+  testid: string;
+}
+
+/** VOTES are the four choices, in the order of their keys and buttons. */
+export const VOTES: VoteShortcut[] = [
+  { action: { kind: 'vote', choice: 'A' }, keys: ['1', 'ArrowLeft'], label: 'A (left) is better', button: 'A is better', testid: 'vote-a' },
+  { action: { kind: 'vote', choice: 'B' }, keys: ['2', 'ArrowRight'], label: 'B (right) is better', button: 'B is better', testid: 'vote-b' },
+  { action: { kind: 'vote', choice: 'tie' }, keys: ['3', 'ArrowDown'], label: 'Tie', button: 'Tie', testid: 'vote-tie' },
+  { action: { kind: 'vote', choice: 'both_bad' }, keys: ['4', 'ArrowUp'], label: 'Both are bad', button: 'Both bad', testid: 'vote-both-bad' },
 ];
+
+/** UNDO_WITH_CTRL stands for Ctrl+Z (or Cmd+Z) in the table. */
+const UNDO_WITH_CTRL = 'Ctrl+Z';
+
+/** SHORTCUTS is every key of the screen, in the order of the shortcut sheet. */
+export const SHORTCUTS: Shortcut[] = [
+  ...VOTES,
+  { action: { kind: 'skip' }, keys: ['s'], label: 'Skip (asks for a reason; comes back once at the end)' },
+  { action: { kind: 'undo' }, keys: [UNDO_WITH_CTRL, 'Backspace'], label: 'Undo the last vote' },
+  { action: { kind: 'raw' }, keys: ['r'], label: 'Show raw text / rendered' },
+  { action: { kind: 'sync' }, keys: ['l'], label: 'Link (sync) the two columns’ scrolling' },
+  { action: { kind: 'rationale' }, keys: ['n'], label: 'Write a rationale (Esc leaves the field)' },
+  { action: { kind: 'help' }, keys: ['?'], label: 'This sheet' },
+];
+
+const SYMBOLS: Record<string, string> = { ArrowLeft: '←', ArrowRight: '→', ArrowDown: '↓', ArrowUp: '↑' };
+
+/** keyLabel is how a key of the table is printed: arrows as arrows, letters in upper case. */
+export function keyLabel(key: string): string {
+  return SYMBOLS[key] ?? (key.length === 1 ? key.toUpperCase() : key);
+}
 
 export interface KeyLike {
   key: string;
@@ -41,37 +71,10 @@ export interface KeyLike {
 export function actionFor(e: KeyLike, inText = false, textEmpty = true): Action | null {
   if (inText && !textEmpty) return null;
   const mod = e.ctrlKey || e.metaKey;
-  if (mod && (e.key === 'z' || e.key === 'Z')) return { kind: 'undo' };
-  if (mod || e.altKey) return null;
-  switch (e.key) {
-    case '1':
-    case 'ArrowLeft':
-      return { kind: 'vote', verdict: 'A' };
-    case '2':
-    case 'ArrowRight':
-      return { kind: 'vote', verdict: 'B' };
-    case '3':
-    case 'ArrowDown':
-      return { kind: 'vote', verdict: 'tie' };
-    case '4':
-    case 'ArrowUp':
-      return { kind: 'vote', verdict: 'both_bad' };
-    case 's':
-    case 'S':
-      return { kind: 'skip' };
-    case 'Backspace':
-      return { kind: 'undo' };
-    case '?':
-      return { kind: 'help' };
-    case 'r':
-    case 'R':
-      return { kind: 'raw' };
-    case 'l':
-    case 'L':
-      return { kind: 'sync' };
-    case 'n':
-    case 'N':
-      return inText ? null : { kind: 'rationale' };
-  }
-  return null;
+  let key: string;
+  if (mod && (e.key === 'z' || e.key === 'Z')) key = UNDO_WITH_CTRL;
+  else if (mod || e.altKey) return null;
+  else key = e.key.length === 1 ? e.key.toLowerCase() : e.key;
+  const action = SHORTCUTS.find((s) => s.keys.includes(key))?.action ?? null;
+  return inText && action?.kind === 'rationale' ? null : action;
 }

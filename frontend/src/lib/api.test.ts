@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { BackendError, backendAvailable, importPaths, info, pickImportFiles, pickImportFolder } from './api';
+import { BackendError, backendAvailable, importPaths, info, pickImportFiles, pickImportFolder, undoVote } from './api';
 
 function bind(methods: Record<string, (...a: never[]) => Promise<unknown>>) {
   window.go = { app: { App: methods } };
@@ -61,6 +61,18 @@ describe('api', () => {
     ]);
     expect(i.model_list).toEqual([{ name: 'demo-aurora', count: 12 }]);
     expect([i.judge_verdicts, i.groups, i.judges]).toEqual([{}, [], []]);
+  });
+
+  it('calls the generated binding by its Go name and fills the lists of an item', async () => {
+    const Undo = vi.fn(() => Promise.resolve({ study_id: 3, done: true, turns: null, questions: null, left: null, right: null, reference: null }));
+    bind({ Undo });
+    const it = await undoVote(3);
+    expect(Undo).toHaveBeenCalledWith(3);
+    expect([it.turns, it.questions, it.left, it.right, it.reference]).toEqual([[], [], [], [], []]);
+    delete window.go;
+    const err = await undoVote(3).catch((e) => e);
+    expect(err).toBeInstanceOf(BackendError);
+    expect(err.method).toBe('Undo');
   });
 
   it('maps cancelled pickers to empty values', async () => {

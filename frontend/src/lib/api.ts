@@ -1,13 +1,15 @@
-// The one module that calls the Go bindings. Wails v2 exposes every bound
-// method of app.App at window.go.app.App.<Method>(...args), returning a
-// Promise that rejects with the Go error's message. Screens import the typed
-// functions below and never touch window.go themselves.
+// The one module that calls the Go bindings: the functions and models Wails
+// generates from app.App (`npm run bindings` writes them to wailsjs/, before
+// every check, test and build), so a renamed Go method or field fails
+// svelte-check instead of a click. Screens import the wrappers below, which
+// name each failure and fill the lists Go sends as null, and never touch
+// window.go or wailsjs/ themselves.
 //
 // Feature screens add their wrappers here, one section per feature.
 
+import * as App from '../../wailsjs/go/app/App';
+import type { app } from '../../wailsjs/go/models';
 import type { ImportReport, Info, NamedCount } from './types';
-
-type Method = (...args: never[]) => Promise<unknown>;
 
 interface WailsRuntime {
   EventsOn(name: string, cb: (...data: unknown[]) => void): () => void;
@@ -16,7 +18,7 @@ interface WailsRuntime {
 
 declare global {
   interface Window {
-    go?: { app?: { App?: Record<string, Method | undefined> } };
+    go?: { app?: { App?: Record<string, ((...args: never[]) => Promise<unknown>) | undefined> } };
     runtime?: WailsRuntime;
   }
 }
@@ -41,9 +43,14 @@ function messageOf(e: unknown): string {
   }
 }
 
-async function call<T>(method: string, ...args: unknown[]): Promise<T> {
-  const fn = window.go?.app?.App?.[method] as ((...a: unknown[]) => Promise<T>) | undefined;
-  if (typeof fn !== 'function') {
+// The Go name of each generated function, for messages (minified builds
+// rename the functions, not the module's export names).
+const names = new Map<unknown, string>(Object.entries(App).map(([name, fn]) => [fn, name]));
+
+/** call runs a generated binding, turning an absent backend or a Go error into a BackendError. */
+async function call<A extends unknown[], T>(fn: (...args: A) => Promise<T>, ...args: A): Promise<T> {
+  const method = names.get(fn) ?? fn.name;
+  if (typeof window.go?.app?.App?.[method] !== 'function') {
     throw new BackendError(method, `the backend method ${method} is not available (is Concord running?)`);
   }
   try {
@@ -51,6 +58,11 @@ async function call<T>(method: string, ...args: unknown[]): Promise<T> {
   } catch (e) {
     throw new BackendError(method, messageOf(e));
   }
+}
+
+/** omitted sends a request whose absent fields Go reads as their zero values. */
+function omitted<T>(req: Partial<T>): T {
+  return req as T;
 }
 
 /** backendAvailable reports whether the Go bindings are present. */
@@ -71,7 +83,7 @@ function named(list: unknown): NamedCount[] {
 
 /** info returns the database's counts; absent lists become empty ones. */
 export async function info(): Promise<Info> {
-  const i = await call<Info>('Info');
+  const i = await call(App.Info);
   return {
     ...i,
     judge_verdicts: i.judge_verdicts ?? {},
@@ -84,17 +96,17 @@ export async function info(): Promise<Info> {
 
 /** pickImportFiles opens the native file picker; [] when cancelled. */
 export async function pickImportFiles(): Promise<string[]> {
-  return (await call<string[] | null>('PickImportFiles')) ?? [];
+  return (await call(App.PickImportFiles)) ?? [];
 }
 
 /** pickImportFolder opens the native folder picker; "" when cancelled. */
 export async function pickImportFolder(): Promise<string> {
-  return (await call<string | null>('PickImportFolder')) ?? '';
+  return (await call(App.PickImportFolder)) ?? '';
 }
 
 /** importPaths imports files and folders in one atomic step. */
 export async function importPaths(paths: string[]): Promise<ImportReport> {
-  const r = await call<ImportReport>('Import', paths);
+  const r = await call(App.Import, paths);
   return { ...r, files: r.files ?? [], unrecognised: r.unrecognised ?? [] };
 }
 
@@ -113,48 +125,50 @@ import type { JudgePlan, JudgeRequest, JudgeStatus, Verdict, VerdictDetail } fro
 
 /** judgeDryRun says what a run would send and roughly cost; it sends nothing. */
 export async function judgeDryRun(req: JudgeRequest): Promise<JudgePlan> {
-  const p = await call<JudgePlan>('JudgeDryRun', req);
+  const p = await call(App.JudgeDryRun, req);
   return { ...p, skipped: p.skipped ?? {} };
 }
 
 /** judgeStart starts a run in the background and returns its id (progress arrives as events). */
 export function judgeStart(req: JudgeRequest): Promise<number> {
-  return call<number>('JudgeStart', req);
+  return call(App.JudgeStart, req);
 }
 
 /** judgeCancel stops the running run, keeping every finished game. */
 export function judgeCancel(): Promise<void> {
-  return call<void>('JudgeCancel');
+  return call(App.JudgeCancel);
 }
 
 /** judgeStatus reports the current or last run of this window. */
-export function judgeStatus(): Promise<JudgeStatus> {
-  return call<JudgeStatus>('JudgeStatus');
+export async function judgeStatus(): Promise<JudgeStatus> {
+  const s = await call(App.JudgeStatus);
+  // Go's Outcome* constants; the model says only "string".
+  return { ...s, outcome: s.outcome as JudgeStatus['outcome'] };
 }
 
 /** setAPIKey saves the key in the user's config folder (an empty key removes it); it is never read back. */
 export function setAPIKey(key: string): Promise<void> {
-  return call<void>('SetAPIKey', key);
+  return call(App.SetAPIKey, key);
 }
 
 /** apiKeySource says where a run would take its key from: "env VAR", "key file" or "none". */
 export function apiKeySource(envVar: string): Promise<string> {
-  return call<string>('APIKeySource', envVar);
+  return call(App.APIKeySource, envVar);
 }
 
 /** judgePrompts lists the prompt sets ("concord", "fastchat") and single prompts by name. */
 export async function judgePrompts(): Promise<string[]> {
-  return (await call<string[] | null>('JudgePrompts')) ?? [];
+  return (await call(App.JudgePrompts)) ?? [];
 }
 
 /** judgeVerdicts lists a judge's verdicts; questionId 0 means every question. */
 export async function judgeVerdicts(judge: string, questionId = 0): Promise<Verdict[]> {
-  return (await call<Verdict[] | null>('JudgeVerdicts', judge, questionId)) ?? [];
+  return (await call(App.JudgeVerdicts, judge, questionId)) ?? [];
 }
 
 /** judgeVerdict returns one verdict with its question and both answers. */
 export async function judgeVerdict(judge: string, id: number): Promise<VerdictDetail> {
-  const d = await call<VerdictDetail>('JudgeVerdict', judge, id);
+  const d = await call(App.JudgeVerdict, judge, id);
   return { ...d, answer1: d.answer1 ?? [], answer2: d.answer2 ?? [] };
 }
 
@@ -167,39 +181,39 @@ function normItem(i: AnnotateItem): AnnotateItem {
 }
 
 /** createStudy draws a study's items from the imported data. */
-export async function createStudy(spec: StudySpec): Promise<StudySummary> {
-  const s = await call<StudySummary>('CreateStudy', spec);
-  return { ...s, progress: { done: 0, total: s.units, time_ms: 0, pace_ms: 0 } };
+export async function createStudy(spec: Omit<StudySpec, 'pairs'> & Partial<Pick<StudySpec, 'pairs'>>): Promise<StudySummary> {
+  const s = await call(App.CreateStudy, omitted<StudySpec>(spec));
+  return { ...s, progress: { done: 0, total: s.units, time_ms: 0, pace_ms: 0 }, activity: { votes: 0, annotators: 0 } };
 }
 
 /** studies lists the studies with the local annotator's progress. */
 export async function studies(): Promise<StudySummary[]> {
-  return (await call<StudySummary[] | null>('Studies')) ?? [];
+  return (await call(App.Studies)) ?? [];
 }
 
 /** annotator returns who votes on this machine ("" until set). */
 export async function annotator(): Promise<string> {
-  return (await call<string | null>('Annotator')) ?? '';
+  return (await call(App.Annotator)) ?? '';
 }
 
 /** setAnnotator remembers who votes on this machine. */
 export async function setAnnotator(name: string): Promise<void> {
-  await call<void>('SetAnnotator', name);
+  await call(App.SetAnnotator, name);
 }
 
 /** nextItem returns the next turn to vote (done: true when none is left). */
 export async function nextItem(studyID: number): Promise<AnnotateItem> {
-  return normItem(await call<AnnotateItem>('NextItem', studyID));
+  return normItem(await call(App.NextItem, studyID));
 }
 
 /** vote resolves only after the vote is committed, with the next item. */
 export async function vote(v: VoteInput): Promise<AnnotateItem> {
-  return normItem(await call<AnnotateItem>('Vote', v));
+  return normItem(await call(App.Vote, v));
 }
 
 /** undo withdraws the last vote in the study and returns that item again. */
 export async function undoVote(studyID: number): Promise<AnnotateItem> {
-  return normItem(await call<AnnotateItem>('Undo', studyID));
+  return normItem(await call(App.Undo, studyID));
 }
 
 // ---- report ------------------------------------------------------------------
@@ -215,12 +229,14 @@ import type {
 
 /** auditReport computes the audit for a judge, annotator group and turn. */
 export async function auditReport(opts: ReportOptions): Promise<AuditReport> {
-  return call<AuditReport>('Report', opts);
+  // The model types Go's nil pointers (no estimate, both turns) as numbers
+  // and objects; the report's own types say null.
+  return (await call(App.Report, opts)) as unknown as AuditReport;
 }
 
 /** disagreements lists the units where judge and humans differ, most disagreeing votes first. */
 export async function disagreements(filter: DisagreementFilter): Promise<DisagreementUnit[]> {
-  return (await call<DisagreementUnit[] | null>('Disagreements', filter)) ?? [];
+  return (await call(App.Disagreements, filter)) ?? [];
 }
 
 /** unitDetail returns one unit's question, answers, votes and judge explanations. */
@@ -231,24 +247,24 @@ export async function unitDetail(
   turn: number,
   judge: string,
 ): Promise<UnitDetail> {
-  const d = await call<UnitDetail>('UnitDetail', question, modelA, modelB, turn, judge);
+  const d = await call(App.UnitDetail, question, modelA, modelB, turn, judge);
   return { ...d, votes: d.votes ?? [], prompts: d.prompts ?? [], answer_a: d.answer_a ?? [], answer_b: d.answer_b ?? [] };
 }
 
 /** exportReportHTML saves the standalone HTML report; "" when cancelled. */
 export async function exportReportHTML(opts: ReportOptions): Promise<string> {
-  return (await call<string | null>('ExportReportHTML', opts)) ?? '';
+  return (await call(App.ExportReportHTML, opts)) ?? '';
 }
 
 /** exportReportMarkdown saves the Markdown report; "" when cancelled. */
 export async function exportReportMarkdown(opts: ReportOptions): Promise<string> {
-  return (await call<string | null>('ExportReportMarkdown', opts)) ?? '';
+  return (await call(App.ExportReportMarkdown, opts)) ?? '';
 }
 
 /** annotateMore creates a study of a close call's units or of listed units, for more human votes. */
 export async function annotateMore(req: AnnotateMoreRequest): Promise<StudySummary> {
-  const s = await call<StudySummary>('AnnotateMore', req);
-  return { ...s, progress: { done: 0, total: s.units, time_ms: 0, pace_ms: 0 } };
+  const s = await call(App.AnnotateMore, omitted<app.AnnotateMoreRequest>(req));
+  return { ...s, progress: { done: 0, total: s.units, time_ms: 0, pace_ms: 0 }, activity: { votes: 0, annotators: 0 } };
 }
 
 // ---- judge: price table ----------------------------------------------------
@@ -257,63 +273,45 @@ import type { PriceRow, PriceTable } from '../judge/types';
 
 /** judgePrices reads the price table the dry run's cost estimate uses. */
 export async function judgePrices(): Promise<PriceTable> {
-  const t = await call<PriceTable>('JudgePrices');
+  const t = await call(App.JudgePrices);
   return { ...t, rows: t.rows ?? [] };
 }
 
 /** saveJudgePrices replaces the price table (checked in Go: names once, prices ≥ 0) and returns it as saved. */
 export async function saveJudgePrices(rows: PriceRow[]): Promise<PriceTable> {
-  const t = await call<PriceTable>('SaveJudgePrices', rows);
+  const t = await call(App.SaveJudgePrices, rows);
   return { ...t, rows: t.rows ?? [] };
 }
 
 // ---- about -----------------------------------------------------------------
 
-/** AboutInfo describes the build and the open database (Go: app.AboutInfo). */
-export interface AboutInfo {
-  version: string;
-  commit: string;
-  build_date: string;
-  go_version: string;
-  schema_version: number;
-  db_path?: string;
-  db_created_by?: string;
-  db_written_by?: string;
-}
+/** AboutInfo describes the build and the open database. */
+export type AboutInfo = app.AboutInfo;
 
 /** about returns the version, commit and build date, and which Concord versions created and last wrote the database. */
-export async function about(): Promise<AboutInfo> {
-  return call<AboutInfo>('About');
+export function about(): Promise<AboutInfo> {
+  return call(App.About);
 }
 
 // ---- latency trace (CONCORD_TRACE) ------------------------------------------
 
-/** VoteTiming is one vote's keydown → next item painted, in ms, and its parts (Go: app.VoteTiming). */
-export interface VoteTiming {
-  total_ms: number;
-  queue_ms: number;
-  call_ms: number;
-  dom_ms: number;
-  paint_ms: number;
-}
+/** VoteTiming is one vote's keydown → next item painted, in ms, and its parts. */
+export type VoteTiming = app.VoteTiming;
 
-/** StartupTiming is when the home screen's counts were first on screen (Go: app.StartupTiming). */
-export interface StartupTiming {
-  shown_at_ms: number;
-  page_ms: number;
-}
+/** StartupTiming is when the home screen's counts were first on screen. */
+export type StartupTiming = app.StartupTiming;
 
 /** traceEnabled reports whether Go records a latency trace ($CONCORD_TRACE). */
 export function traceEnabled(): Promise<boolean> {
-  return call<boolean>('TraceEnabled');
+  return call(App.TraceEnabled);
 }
 
 /** traceVote hands one vote's timing to Go, which appends it to the trace. */
 export function traceVote(t: VoteTiming): Promise<void> {
-  return call<void>('TraceVote', t);
+  return call(App.TraceVote, t);
 }
 
 /** traceStartup tells Go the home screen's counts are on screen; Go works out the time since the process started. */
 export function traceStartup(t: StartupTiming): Promise<void> {
-  return call<void>('TraceStartup', t);
+  return call(App.TraceStartup, t);
 }

@@ -30,10 +30,11 @@ function fakeDeps() {
 }
 
 const report: ImportReport = {
-  files: [{ path: '/d/question.jsonl', kind: 'questions', records: 80, added: 80, unchanged: 0 }],
+  files: [{ path: '/d/question.jsonl', kind: 'questions', records: 80, added: 80, unchanged: 0, replaced: 0 }],
   unrecognised: ['/d/notes.txt'],
   added: 80,
   unchanged: 0,
+  replaced: 0,
 };
 
 describe('ImportFlow', () => {

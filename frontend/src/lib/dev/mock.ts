@@ -17,6 +17,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const state: Info = {
   db_path: '/home/you/.local/share/concord/concord.db',
+  created_by: 'dev',
+  written_by: 'dev',
   questions: 12,
   models: 3,
   answers: 36,
@@ -39,8 +41,10 @@ const state: Info = {
     { name: 'demo-cirrus', count: 12 },
   ],
   groups: [{ group: 'demo', annotators: 4, votes: 42 }],
-  judges: [{ name: 'demo-judge', verdicts: 72 }],
+  judges: [{ name: 'demo-judge', verdicts: 72, both_orders: 36, errors: 0 }],
   demo: true,
+  prompts: 0,
+  schema_version: 0,
 };
 
 const mtBenchFiles: { path: string; kind: string; records: number }[] = [
@@ -61,7 +65,7 @@ async function importPaths(paths: string[]): Promise<ImportReport> {
   const bad = paths.find((p) => p.includes('bad'));
   const root = paths[0].replace(/\/+$/, '');
   const files = bad ? [{ path: bad, kind: 'model_answer', records: 3 }] : mtBenchFiles;
-  const report: ImportReport = { files: [], unrecognised: [], added: 0, unchanged: 0 };
+  const report: ImportReport = { files: [], unrecognised: [], added: 0, unchanged: 0, replaced: 0 };
   for (let i = 0; i < files.length; i++) {
     await sleep(180);
     const f = files[i];
@@ -69,7 +73,7 @@ async function importPaths(paths: string[]): Promise<ImportReport> {
     const p: ImportProgress = { file: path, kind: f.kind, records: f.records, done_files: i + 1, total_files: files.length };
     emit('import:progress', p);
     const added = imported ? 0 : f.records;
-    report.files.push({ path, kind: f.kind, records: f.records, added, unchanged: f.records - added });
+    report.files.push({ path, kind: f.kind, records: f.records, added, unchanged: f.records - added, replaced: 0 });
     report.added += added;
     report.unchanged += f.records - added;
   }
