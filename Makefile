@@ -2,6 +2,7 @@
 GO_TAGS_APP := desktop,production,webkit2_41
 GO_TAGS_DEV := dev,webkit2_41
 GO_PACKAGES = $(shell go list ./... | grep -v /node_modules/)
+LDFLAGS = $(shell ./build/ldflags.sh)
 
 .PHONY: run test deps build build-dev frontend test-go test-frontend test-e2e bench vet clean
 
@@ -17,7 +18,7 @@ frontend:
 	cd frontend && npm run build
 
 build: frontend
-	go build -tags $(GO_TAGS_APP) -o build/bin/concord .
+	go build -tags $(GO_TAGS_APP) -ldflags '$(LDFLAGS)' -o build/bin/concord .
 
 build-dev: frontend
 	go build -tags $(GO_TAGS_DEV) -o build/bin/concord-dev .
