@@ -4,7 +4,8 @@ GO_TAGS_DEV := dev,webkit2_41
 GO_PACKAGES = $(shell go list ./... | grep -v /node_modules/)
 LDFLAGS = $(shell ./build/ldflags.sh)
 
-.PHONY: run test deps build build-dev frontend test-go test-frontend test-e2e bench vet clean
+.PHONY: run test deps build build-dev frontend test-go test-frontend test-e2e bench vet clean \
+	deps-dist dist dist-linux dist-windows dist-mac test-dist
 
 run: deps build
 	./build/run.sh $(ARGS)
@@ -39,5 +40,25 @@ test-e2e: build-dev
 bench:
 	go test -run '^$$' -bench . -benchmem -timeout 30m $(GO_PACKAGES)
 
+# Release packages into build/dist/ with SHA256SUMS (README: Releasing).
+deps-dist:
+	./build/deps.sh dist
+
+dist: deps-dist frontend
+	./build/dist.sh all
+
+dist-linux: deps-dist frontend
+	./build/dist.sh linux
+
+dist-windows: deps-dist frontend
+	./build/dist.sh windows
+
+dist-mac:
+	@./build/dist.sh mac
+
+# Builds the packages, then inspects, installs (as root), launches and removes them.
+test-dist: dist
+	./build/test-dist.sh
+
 clean:
-	rm -rf build/bin frontend/dist
+	rm -rf build/bin build/dist frontend/dist
