@@ -8,8 +8,8 @@ cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(build-essential pkg-config libgtk-3-dev libwebkit2gtk-4.1-dev xvfb xauth xdotool xclip chromium)
 # Only for the packages: icons (rsvg-convert, icotool), the Windows installer
-# (makensis), and test-dist's checks (desktop-file-validate, file, a screenshot).
-DIST_APT_PACKAGES=(librsvg2-bin icoutils nsis desktop-file-utils file imagemagick)
+# (makensis), and test-dist's checks (desktop-file-validate, file, xprop, a screenshot).
+DIST_APT_PACKAGES=(librsvg2-bin icoutils nsis desktop-file-utils file x11-utils imagemagick)
 
 # system PACKAGE...: installs the Debian packages that are missing.
 system() {

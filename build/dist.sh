@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Builds Concord's release packages into build/dist/ and writes their
 # SHA256SUMS. The frontend must be built first (make dist does it).
-# Usage: build/dist.sh [linux|windows|mac|all]   (all = linux and windows)
+# Usage: build/dist.sh [linux|windows|mac|all|sums]   (all = linux and windows)
 #   linux    concord_<v>_amd64.deb (dpkg-deb) and concord-<v>-linux-amd64.tar.gz
 #   windows  concord-<v>-windows-amd64.exe (no cgo) and concord-<v>-windows-amd64-setup.exe (NSIS)
 #   mac      a universal .app in a .dmg; only on macOS (see the README's release section)
+#   sums     only SHA256SUMS, e.g. after copying the Mac's .dmg into build/dist
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -156,19 +157,26 @@ mac() {
 }
 
 checksums() {
-  (cd "$out" && find . -maxdepth 1 -type f ! -name SHA256SUMS -printf '%f\n' | sort | xargs -r sha256sum > SHA256SUMS)
+  local sum=(sha256sum) files=() f
+  command -v sha256sum >/dev/null || sum=(shasum -a 256) # macOS
+  for f in "$out"/*; do
+    [ -f "$f" ] && [ "${f##*/}" != SHA256SUMS ] && files+=("${f##*/}")
+  done
+  [ ${#files[@]} -gt 0 ] || die "nothing in $out to sum"
+  (cd "$out" && "${sum[@]}" "${files[@]}" > SHA256SUMS)
   say "$out/SHA256SUMS"
 }
 
 target=${1:-all}
 case "$target" in
-  linux|windows|mac|all) ;;
-  *) echo "usage: $0 [linux|windows|mac|all]" >&2; exit 2 ;;
+  linux|windows|mac|all|sums) ;;
+  *) echo "usage: $0 [linux|windows|mac|all|sums]" >&2; exit 2 ;;
 esac
 [ "$target" = mac ] && [ "$(uname -s)" != Darwin ] && mac
 mkdir -p "$out" "$work"
 case "$target" in
   all) rm -f "$out"/*; linux; windows ;;
+  sums) ;;
   *) "$target" ;;
 esac
 checksums

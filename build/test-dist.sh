@@ -44,6 +44,9 @@ if [ "${1:-}" = --in-display ]; then
     previous=$frame
   done
   [ "$frame" = "$previous" ] || { echo "the window did not settle on a drawn page in 30 s (see $shot)" >&2; exit 1; }
+  # The desktop entry's StartupWMClass=concord ties the window to its icon in a dock or task bar.
+  class=$(xprop -id "$win" WM_CLASS)
+  grep -q '"concord"' <<<"$class" || { echo "the window's $class does not match StartupWMClass=concord" >&2; exit 1; }
   xdotool windowfocus --sync "$win" key --window "$win" ctrl+a sleep 0.3 key --window "$win" ctrl+c sleep 0.5
   text=$(timeout 5 xclip -o -selection clipboard || true)
   if ! grep -q "^Overview" <<<"$text" || ! grep -q "demo study" <<<"$text"; then
@@ -125,7 +128,7 @@ else
     check "the MIME database knows application/x-concord-study" test -f /usr/share/mime/application/x-concord-study.xml
     check "the desktop database maps application/x-concord-study to concord.desktop" \
       grep -q '^application/x-concord-study=.*concord.desktop' /usr/share/applications/mimeinfo.cache
-    if command -v xvfb-run >/dev/null && command -v xdotool >/dev/null && command -v xclip >/dev/null && command -v import >/dev/null; then
+    if command -v xvfb-run >/dev/null && command -v xdotool >/dev/null && command -v xclip >/dev/null && command -v xprop >/dev/null && command -v import >/dev/null; then
       mkdir -p "$work/home"
       if xvfb-run -a -s "-screen 0 1280x800x24" "$0" --in-display /usr/bin/concord "$(realpath "$work/home")"; then
         pass "the installed app opens its window on the demo study's Overview (screenshot: $shot)"
@@ -133,7 +136,7 @@ else
         fail "the installed app did not show a drawn window"
       fi
     else
-      skip "no xvfb-run, xdotool, xclip or import (imagemagick): window not checked (./build/deps.sh dist)"
+      skip "no xvfb-run, xdotool, xclip, xprop or import (imagemagick): window not checked (./build/deps.sh dist)"
     fi
     if dpkg -r concord >"$work/remove.log" 2>&1; then pass "dpkg -r concord"; else fail "dpkg -r concord (see $work/remove.log)"; fi
     check "/usr/bin/concord is gone after removal" test ! -e /usr/bin/concord
