@@ -17,6 +17,7 @@ DEB_DEPENDS="libwebkit2gtk-4.1-0, libgtk-3-0"
 out=build/dist
 work=build/bin/dist-work
 version=$(./build/version.sh git)
+name=${version#v} # in file names: concord-1.2.0-linux-amd64.tar.gz
 ldflags="-s -w $(./build/ldflags.sh)"
 
 say() { echo "dist: $*" >&2; }
@@ -89,7 +90,7 @@ TXT
   say "linux: concord_${deb_version}_${arch}.deb"
   dpkg-deb --root-owner-group -Zxz --build "$pkg" "$out/concord_${deb_version}_${arch}.deb" >/dev/null
 
-  tarname=concord-$version-linux-$arch
+  tarname=concord-$name-linux-$arch
   rm -rf "${work:?}/$tarname"
   stage_tree "$work/$tarname"
   install -m 755 build/linux/install.sh "$work/$tarname/install.sh"
@@ -131,13 +132,13 @@ JSON
   say "windows $version: resources ($winversion) and the app"
   go run "$GO_WINRES" make --in "$work/winres.json" --arch amd64 --out "$work/concord" >/dev/null
   mv "$work/concord_windows_amd64.syso" "$syso"
-  exe=concord-$version-windows-amd64.exe
+  exe=concord-$name-windows-amd64.exe
   CGO_ENABLED=0 GOOS=windows GOARCH=amd64 go build -tags desktop,production -trimpath \
     -ldflags "-H windowsgui $ldflags" -o "$out/$exe" .
   rm -f "$syso"
   trap - EXIT
 
-  setup=concord-$version-windows-amd64-setup.exe
+  setup=concord-$name-windows-amd64-setup.exe
   say "windows: $setup"
   makensis -V2 -NOCD -DVERSION="$version" -DWINVERSION="$winversion" -DEXE="$out/$exe" \
     -DICON="$work/icons/concord.ico" -DOUTFILE="$out/$setup" build/windows/installer.nsi >/dev/null
@@ -151,7 +152,7 @@ mac() {
   wails_version=$(go list -m -f '{{.Version}}' github.com/wailsapp/wails/v2)
   rsvg-convert --width 1024 --height 1024 --output build/appicon.png build/icon/concord.svg
   go run "github.com/wailsapp/wails/v2/cmd/wails@$wails_version" build -platform darwin/universal -clean -trimpath -ldflags "$ldflags"
-  dmg=$out/concord-$version-macos-universal.dmg
+  dmg=$out/concord-$name-macos-universal.dmg
   rm -f "$out"/*-macos-*
   hdiutil create -volname Concord -srcfolder build/bin/Concord.app -ov -format UDZO "$dmg"
 }

@@ -171,7 +171,7 @@ echo "== $exe"
 check "concord.exe is a PE32+ x86-64 GUI executable" grep -q "PE32+ executable (GUI) x86-64" <(file "$exe")
 if go run "$GO_WINRES" extract --dir "$work/winres" "$exe" >"$work/winres.log" 2>&1; then
   version=${exe##*/concord-}; version=${version%-windows-amd64.exe}
-  check "version resource: ProductVersion $version" grep -q "\"ProductVersion\": \"$version\"" "$work/winres/winres.json"
+  check "version resource: ProductVersion $version" grep -Eq "\"ProductVersion\": \"v?$version\"" "$work/winres/winres.json"
   check "version resource: OriginalFilename concord.exe" grep -q '"OriginalFilename": "concord.exe"' "$work/winres/winres.json"
   check "icon group #3 (the one Wails shows) holds 16 to 256 px" \
     bash -c 'icotool -l "$1" | grep -q "width=16 " && icotool -l "$1" | grep -q "width=256 "' _ "$work/winres/#3_0000.ico"
