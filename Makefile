@@ -2,8 +2,10 @@
 GO_TAGS_APP := desktop,production,webkit2_41
 GO_TAGS_DEV := dev,webkit2_41
 GO_PACKAGES = $(shell go list ./... | grep -v /node_modules/)
+LDFLAGS = $(shell ./build/ldflags.sh)
 
-.PHONY: run test deps build build-dev cli frontend report-template test-go test-frontend test-e2e bench bench-ui fuzz vet tidy-check clean
+.PHONY: run test deps build build-dev cli frontend report-template test-go test-frontend test-e2e bench bench-ui fuzz vet tidy-check clean \
+	deps-dist dist dist-linux dist-windows dist-mac test-dist
 
 run: deps build
 	./build/run.sh $(ARGS)
@@ -22,7 +24,7 @@ report-template:
 	cd frontend && npm run build:report
 
 build: frontend
-	go build -tags $(GO_TAGS_APP) -o build/bin/concord .
+	go build -tags $(GO_TAGS_APP) -ldflags '$(LDFLAGS)' -o build/bin/concord .
 
 build-dev: frontend
 	go build -tags $(GO_TAGS_DEV) -o build/bin/concord-dev .
@@ -33,7 +35,7 @@ tidy-check:
 
 # The headless binary (no cgo, no window) with the HTML report template embedded.
 cli: report-template
-	CGO_ENABLED=0 go build -tags reporthtml -o build/bin/concord-cli .
+	CGO_ENABLED=0 go build -tags reporthtml -ldflags '$(LDFLAGS)' -o build/bin/concord-cli .
 
 vet:
 	go vet $(GO_PACKAGES)
@@ -46,7 +48,7 @@ test-frontend:
 	cd frontend && npm run check && npm test
 
 test-e2e: build-dev
-	CGO_ENABLED=0 go build -tags reporthtml -o build/bin/concord-cli .
+	CGO_ENABLED=0 go build -tags reporthtml -ldflags '$(LDFLAGS)' -o build/bin/concord-cli .
 	cd frontend && npm run e2e
 
 bench:
@@ -60,5 +62,25 @@ bench-ui: deps build
 fuzz:
 	./build/fuzz.sh
 
+# Release packages into build/dist/ with SHA256SUMS (README: Releasing).
+deps-dist:
+	./build/deps.sh dist
+
+dist: deps-dist frontend
+	./build/dist.sh all
+
+dist-linux: deps-dist frontend
+	./build/dist.sh linux
+
+dist-windows: deps-dist frontend
+	./build/dist.sh windows
+
+dist-mac:
+	@./build/dist.sh mac
+
+# Builds the packages, then inspects, installs (as root), launches and removes them.
+test-dist: dist
+	./build/test-dist.sh
+
 clean:
-	rm -rf build/bin frontend/dist frontend/dist-report
+	rm -rf build/bin build/dist frontend/dist frontend/dist-report

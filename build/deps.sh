@@ -1,15 +1,20 @@
 #!/usr/bin/env bash
 # Installs what Concord needs to build, run and test: Debian packages (when
 # root; otherwise prints the exact command and stops), npm packages from the
-# lock file, and Go modules. Usage: build/deps.sh [system|npm|go|all]
+# lock file, and Go modules. Usage: build/deps.sh [system|npm|go|all|dist]
+# (dist: the extra Debian packages `make dist` and `make test-dist` need).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(build-essential pkg-config libgtk-3-dev libwebkit2gtk-4.1-dev xvfb xauth xdotool xclip chromium)
+# Only for the packages: icons (rsvg-convert, icotool), the Windows installer
+# (makensis), and test-dist's checks (desktop-file-validate, file, xprop, a screenshot).
+DIST_APT_PACKAGES=(librsvg2-bin icoutils nsis desktop-file-utils file x11-utils imagemagick)
 
+# system PACKAGE...: installs the Debian packages that are missing.
 system() {
   local missing=()
-  for p in "${APT_PACKAGES[@]}"; do
+  for p in "$@"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
   done
   [ ${#missing[@]} -eq 0 ] && return 0
@@ -41,9 +46,10 @@ go_deps() {
 }
 
 case "${1:-all}" in
-  system) system ;;
+  system) system "${APT_PACKAGES[@]}" ;;
   npm) npm_deps ;;
   go) go_deps ;;
-  all) system; npm_deps; go_deps ;;
-  *) echo "usage: $0 [system|npm|go|all]" >&2; exit 2 ;;
+  all) system "${APT_PACKAGES[@]}"; npm_deps; go_deps ;;
+  dist) system "${APT_PACKAGES[@]}" "${DIST_APT_PACKAGES[@]}"; npm_deps; go_deps ;;
+  *) echo "usage: $0 [system|npm|go|all|dist]" >&2; exit 2 ;;
 esac
