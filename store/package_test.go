@@ -21,7 +21,7 @@ var packModels = []string{"alpha-7b", "bravo-13b", "charlie-70b"}
 // packFixture writes questions and answers (with answer ids and source
 // files named after the models) and returns a store holding them and a
 // study over every pair and both turns.
-func packFixture(t *testing.T, nq int) (*store.Store, *store.Study) {
+func packFixture(t testing.TB, nq int) (*store.Store, *store.Study) {
 	t.Helper()
 	dir := t.TempDir()
 	var qs, refs bytes.Buffer
