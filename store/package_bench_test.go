@@ -61,4 +61,3 @@ func BenchmarkImportPackage(b *testing.B) {
 		}
 	}
 }
-

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -132,4 +133,27 @@ func (s *Store) StudyVotes(ctx context.Context, studyID int64) ([]Vote, error) {
 		}
 	}
 	return out, nil
+}
+
+// PackageInfo says what a study package is a package of.
+type PackageInfo struct {
+	ID        string `json:"id"`
+	StudyID   int64  `json:"study_id"` // the study inside the package
+	Study     string `json:"study"`
+	Annotator string `json:"annotator"`
+}
+
+// PackageInfo returns what the database is a package of, or nil when it is
+// not a study package.
+func (s *Store) PackageInfo(ctx context.Context) (*PackageInfo, error) {
+	var id, who, study sql.NullString
+	err := s.read.QueryRowContext(ctx, `SELECT (SELECT value FROM meta WHERE key = ?), (SELECT value FROM meta WHERE key = ?), (SELECT name FROM studies WHERE id = ?)`,
+		metaPackageID, metaPackageAnnotator, packageStudyID).Scan(&id, &who, &study)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("package info: %w", err)
+	}
+	if !id.Valid || id.String == "" {
+		return nil, nil
+	}
+	return &PackageInfo{ID: id.String, StudyID: packageStudyID, Study: study.String, Annotator: who.String}, nil
 }
