@@ -93,6 +93,8 @@ type inputFile struct {
 // Hugging Face human-judgments shapes, and applies them in dependency order
 // (questions, prompts, answers, then judgments and votes) in one transaction:
 // on any error nothing is written.
+// A file named explicitly that is a study package (a SQLite file with a
+// package id in its meta) is checked and merged back (package_import.go).
 func (s *Store) Import(ctx context.Context, paths []string, opts ImportOptions) (*ImportReport, error) {
 	rep := &ImportReport{Unrecognised: []string{}}
 	var files []inputFile
