@@ -64,7 +64,7 @@ func Run(s *store.Store, assets fs.FS) error {
 	}
 	defer a.stopTrace()
 	err := wails.Run(&options.App{
-		Title:            "Concord",
+		Title:            windowTitle(s),
 		Width:            1280,
 		Height:           820,
 		MinWidth:         900,

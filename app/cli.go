@@ -131,7 +131,7 @@ command it works headless on the database.`,
 	root.PersistentFlags().StringVar(&c.db, "db", "", "database file (default: $CONCORD_DB, else "+DefaultDBPath()+")")
 	root.AddGroup(&cobra.Group{ID: "data", Title: "Data:"}, &cobra.Group{ID: "audit", Title: "Judging and auditing:"})
 	root.AddCommand(c.importCmd(), c.infoCmd(), c.exportCmd(), c.studyCmd(), c.judgeCmd(), c.reportCmd(),
-		c.versionCmd(), c.completionCmd(root))
+		c.versionCmd(), c.completionCmd(root), c.openCmd())
 	return root
 }
 
@@ -178,6 +178,9 @@ func WindowArgs(args []string, getenv func(string) string) (dbPath string, rest 
 			i++
 		case strings.HasPrefix(a, "--db="):
 			dbPath = strings.TrimPrefix(a, "--db=")
+		case len(rest) == 0 && a == "open" && i+1 < len(args) && isFile(args[i+1]):
+			dbPath = args[i+1] // concord open FILE: the window on FILE
+			i++
 		case len(rest) == 0 && !strings.HasPrefix(a, "-"),
 			a == "-h", a == "--help", a == "--version", a == "--db":
 			return "", nil, false // a command, or a request for help
@@ -205,4 +208,9 @@ func DefaultDBPath() string {
 		return "concord.db"
 	}
 	return filepath.Join(home, ".local", "share", "concord", "concord.db")
+}
+
+func isFile(path string) bool {
+	st, err := os.Stat(path)
+	return err == nil && !st.IsDir()
 }

@@ -23,6 +23,7 @@ func (c *cli) studyCmd() *cobra.Command {
 		}),
 	}
 	cmd.AddCommand(c.studyCreateCmd(), c.studyListCmd())
+	cmd.AddCommand(c.studyPackCmds()...)
 	return cmd
 }
 

@@ -93,10 +93,20 @@ type inputFile struct {
 // Hugging Face human-judgments shapes, and applies them in dependency order
 // (questions, prompts, answers, then judgments and votes) in one transaction:
 // on any error nothing is written.
+// A file named explicitly that is a study package (a SQLite file with a
+// package id in its meta) is checked and merged back (package_import.go).
 func (s *Store) Import(ctx context.Context, paths []string, opts ImportOptions) (*ImportReport, error) {
 	rep := &ImportReport{Unrecognised: []string{}}
 	var files []inputFile
+	var packages []*returnedPackage
 	for _, p := range paths {
+		if pkg, ok, err := s.returnedPackage(ctx, p); ok || err != nil {
+			if err != nil {
+				return nil, err
+			}
+			packages = append(packages, pkg)
+			continue
+		}
 		fs, unrec, err := discover(p)
 		if err != nil {
 			return nil, err
@@ -130,6 +140,15 @@ func (s *Store) Import(ctx context.Context, paths []string, opts ImportOptions) 
 			if opts.Progress != nil {
 				opts.Progress(ImportProgress{File: f.path, Kind: f.kind, Records: fr.Records, DoneFiles: i + 1, TotalFiles: len(files)})
 			}
+		}
+		for _, pkg := range packages {
+			fr := FileReport{Path: pkg.path, Kind: KindPackage}
+			if err := s.applyPackage(ctx, tx, pkg, &fr); err != nil {
+				return &ImportError{Path: pkg.path, Err: err}
+			}
+			rep.Files = append(rep.Files, fr)
+			rep.Added += fr.Added
+			rep.Unchanged += fr.Unchanged
 		}
 		return nil
 	})

@@ -59,7 +59,12 @@ func (s *Store) Queue(ctx context.Context, studyID int64, annotator string) ([]Q
 	if err != nil {
 		return nil, err
 	}
-	q = BuildQueue(items, st.Seed, annotator)
+	if q, err = s.fixedQueue(ctx, studyID, items); err != nil {
+		return nil, err
+	}
+	if q == nil {
+		q = BuildQueue(items, st.Seed, annotator)
+	}
 	s.cache.mu.Lock()
 	if s.cache.queues == nil || len(s.cache.queues) >= 64 {
 		s.cache.queues = map[queueKey][]QueueEntry{}
@@ -349,4 +354,33 @@ func (s *Store) NextSkipped(ctx context.Context, studyID int64, annotator string
 		return nil, 0, err
 	}
 	return first, len(again), nil
+}
+
+// fixedQueue is the queue a study package stores (study_queue: its order
+// and left model per item, the same for whoever opens the package), or nil
+// for a study without one.
+func (s *Store) fixedQueue(ctx context.Context, studyID int64, items []StudyItem) ([]QueueEntry, error) {
+	rows, err := s.read.QueryContext(ctx, `SELECT pos, left_model FROM study_queue WHERE study_id = ? ORDER BY ord`, studyID)
+	if err != nil {
+		return nil, fmt.Errorf("study %d queue: %w", studyID, err)
+	}
+	defer rows.Close()
+	byPos := make(map[int]StudyItem, len(items))
+	for _, it := range items {
+		byPos[it.Pos] = it
+	}
+	var q []QueueEntry
+	for rows.Next() {
+		var pos int
+		var left string
+		if err := rows.Scan(&pos, &left); err != nil {
+			return nil, fmt.Errorf("study %d queue: %w", studyID, err)
+		}
+		it, ok := byPos[pos]
+		if !ok || (left != it.ModelA && left != it.ModelB) {
+			return nil, fmt.Errorf("study %d queue: item %d is not in the study or %q is not one of its models", studyID, pos, left)
+		}
+		q = append(q, QueueEntry{StudyItem: it, Left: left})
+	}
+	return q, rows.Err()
 }
