@@ -23,6 +23,7 @@ type ReportOptions struct {
 	Turn      int    `json:"turn"`      // 1 or 2; 0 = all turns
 	Bootstrap int    `json:"bootstrap"` // resamples; 0 = 1,000, negative = no intervals
 	Seed      uint64 `json:"seed"`      // bootstrap seed
+	Compare   string `json:"compare"`   // "A,B" or a second judge: judge vs judge (report_compare.go)
 }
 
 // Report computes the audit report from the store.
@@ -84,6 +85,9 @@ func buildReport(ctx context.Context, s *store.Store, opts ReportOptions) (*audi
 	ao.Humans, ao.Turn, ao.Bootstrap, ao.Seed = group, opts.Turn, opts.Bootstrap, opts.Seed
 	r := audit.Compute(in.votes, in.verdicts, ao)
 	r.Warnings = append(in.warnings, r.Warnings...)
+	if err := addComparison(ctx, s, r, judge, group, opts, ao); err != nil {
+		return nil, err
+	}
 	return r, nil
 }
 

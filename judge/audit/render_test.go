@@ -32,6 +32,9 @@ var sectionMarks = map[string]struct {
 	"close_calls":    {text: "Close calls", heading: true},
 	"annotators":     {text: "Annotators", heading: true},
 	"warnings":       {text: "Warnings", heading: true},
+	"comparison":     {text: "Judge vs judge", heading: true},
+	"confusion":      {text: "Confusion with humans", heading: true},
+	"ppi":            {text: "Human win rates with the judge's help", heading: true},
 }
 
 func TestRenderCoversEverySection(t *testing.T) {
@@ -49,6 +52,13 @@ func TestRenderCoversEverySection(t *testing.T) {
 	opt := audit.DefaultOptions()
 	opt.Bootstrap = 20
 	r := audit.Compute(votes, verdicts, opt)
+	second := append([]audit.JudgeVerdict{}, verdicts...)
+	for i := range second {
+		second[i].Judge, second[i].G2 = "k", audit.A
+	}
+	if err := audit.AddComparison(r, votes, append(second, verdicts...), "j", "k", opt); err != nil {
+		t.Fatal(err)
+	}
 	if len(r.Warnings) == 0 {
 		t.Fatal("the report has no warnings, so their section cannot be checked")
 	}
