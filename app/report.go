@@ -85,7 +85,7 @@ func buildReport(ctx context.Context, s *store.Store, opts ReportOptions) (*audi
 	ao.Humans, ao.Turn, ao.Bootstrap, ao.Seed = group, opts.Turn, opts.Bootstrap, opts.Seed
 	r := audit.Compute(in.votes, in.verdicts, ao)
 	r.Warnings = append(in.warnings, r.Warnings...)
-	if err := addComparison(ctx, s, r, judge, group, opts, ao); err != nil {
+	if err := addReportExtras(ctx, s, r, judge, group, opts, ao); err != nil {
 		return nil, err
 	}
 	return r, nil

@@ -30,6 +30,23 @@ func compareJudges(compare, judge string) (x, y string, err error) {
 	return x, y, nil
 }
 
+// addReportExtras adds what the audit engine does not compute from votes and
+// verdicts alone: the judge comparison and the judge's experiments.
+func addReportExtras(ctx context.Context, s *store.Store, r *audit.Report, judge, group string, opts ReportOptions, ao audit.Options) error {
+	if err := addComparison(ctx, s, r, judge, group, opts, ao); err != nil {
+		return err
+	}
+	r.Experiments = []*audit.Experiment{}
+	if judge == "" {
+		return nil
+	}
+	var err error
+	if r.Experiments, err = judgeExperiments(ctx, s, judge, ao.Confidence); err != nil {
+		return fmt.Errorf("report: %w", err)
+	}
+	return nil
+}
+
 // addComparison fills r.Comparison when opts.Compare names two judges.
 func addComparison(ctx context.Context, s *store.Store, r *audit.Report, judge, group string, opts ReportOptions, ao audit.Options) error {
 	x, y, err := compareJudges(opts.Compare, judge)

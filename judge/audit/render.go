@@ -326,6 +326,7 @@ func render(w io.Writer, r *Report, md bool) error {
 	renderComparison(d, r)
 	renderConfusion(d, r)
 	renderPPI(d, r)
+	renderExperiments(d, r)
 
 	if len(r.Warnings) > 0 {
 		d.heading(2, "Warnings")

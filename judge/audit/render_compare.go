@@ -62,3 +62,26 @@ func renderPPI(d *doc, r *Report) {
 	}
 	d.table([]string{"judge", "pair (first wins)", "units", "votes", "PPI", "humans only", "judge only", "effective votes", "lambda"}, rows)
 }
+
+// renderExperiments writes the judge experiments (concord probe).
+func renderExperiments(d *doc, r *Report) {
+	if len(r.Experiments) == 0 {
+		return
+	}
+	d.heading(2, "Experiments")
+	var rows [][]string
+	for _, e := range r.Experiments {
+		result := ""
+		switch {
+		case e.Failures != nil:
+			result = "failure rate " + shareCell(e.Failures)
+			if e.Inconsistent > 0 {
+				result += fmt.Sprintf(", %d inconsistent", e.Inconsistent)
+			}
+		case e.SelfAgreement != nil:
+			result = "self-agreement " + shareCell(e.SelfAgreement) + ", flips " + shareCell(e.Flips)
+		}
+		rows = append(rows, []string{fmt.Sprint(e.ID), e.Kind, e.ProbeJudge, fmt.Sprintf("%d/%d", e.Judged, e.Items), fmt.Sprint(e.Errors), fmt.Sprint(e.Pending), result})
+	}
+	d.table([]string{"id", "probe", "verdicts stored as", "judged", "errors", "pending", "result (Wilson intervals)"}, rows)
+}

@@ -120,6 +120,9 @@ type Report struct {
 	Comparison *Comparison        `json:"comparison"` // report --compare; null otherwise
 	Confusion  []*ConfusionMatrix `json:"confusion"`  // each judge's verdicts against the human votes
 	PPI        []*PPIPair         `json:"ppi"`        // humans' win rate per model pair, prediction-powered
+
+	// Judge experiments (experiments.go): the probes run on the report's judge.
+	Experiments []*Experiment `json:"experiments"`
 }
 
 // Totals counts what the report rests on.

@@ -321,3 +321,23 @@ export interface ReportOptions {
   /** "A,B" or a second judge to compare with the report's judge; "" for none. */
   compare?: string;
 }
+
+/** A judge experiment's result (audit.Experiment, concord probe). */
+export interface Experiment {
+  id: number;
+  kind: string;
+  judge: string;
+  probe_judge: string;
+  settings: string;
+  items: number;
+  judged: number;
+  errors: number;
+  pending: number;
+  failures?: Share;
+  inconsistent?: number;
+  self_agreement?: Share;
+  flips?: Share;
+}
+export interface AuditReport {
+  experiments?: Experiment[];
+}
