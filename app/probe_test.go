@@ -51,6 +51,10 @@ func TestProbeVerbosity(t *testing.T) {
 	if !strings.Contains(md, "## Experiments") || !strings.Contains(md, "demo-judge@verbosity-1") || !strings.Contains(md, "failure rate 100.0%") {
 		t.Errorf("report --judge demo-judge lacks the experiment:\n%s", md)
 	}
+	_, md, _ = cliRun(t, "", "--db", db, "report", "--judge", "demo-judge@verbosity-1", "--bootstrap", "0", "--format", "markdown")
+	if !strings.Contains(md, "## Experiments") || !strings.Contains(md, "failure rate 100.0%") {
+		t.Errorf("report --judge demo-judge@verbosity-1 lacks its experiment:\n%s", md)
+	}
 }
 
 // TestProbeRepeat re-runs demo-judge's units with a judge that answers [[A]]

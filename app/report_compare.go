@@ -40,9 +40,14 @@ func addReportExtras(ctx context.Context, s *store.Store, r *audit.Report, judge
 	if judge == "" {
 		return nil
 	}
-	var err error
-	if r.Experiments, err = judgeExperiments(ctx, s, judge, ao.Confidence); err != nil {
+	all, err := judgeExperiments(ctx, s, "", ao.Confidence)
+	if err != nil {
 		return fmt.Errorf("report: %w", err)
+	}
+	for _, e := range all { // the judge's probes, or the probe whose verdicts these are
+		if e.Judge == judge || e.ProbeJudge == judge {
+			r.Experiments = append(r.Experiments, e)
+		}
 	}
 	return nil
 }
