@@ -130,7 +130,7 @@ command it works headless on the database.`,
 	})
 	root.PersistentFlags().StringVar(&c.db, "db", "", "database file (default: $CONCORD_DB, else "+DefaultDBPath()+")")
 	root.AddGroup(&cobra.Group{ID: "data", Title: "Data:"}, &cobra.Group{ID: "audit", Title: "Judging and auditing:"})
-	root.AddCommand(c.importCmd(), c.infoCmd(), c.exportCmd(), c.studyCmd(), c.judgeCmd(), c.reportCmd(),
+	root.AddCommand(c.importCmd(), c.infoCmd(), c.exportCmd(), c.studyCmd(), c.judgeCmd(), c.reportCmd(), c.probeCmd(),
 		c.versionCmd(), c.completionCmd(root), c.openCmd())
 	return root
 }

@@ -8,7 +8,7 @@ import (
 )
 
 func (c *cli) reportCmd() *cobra.Command {
-	var format, judgeName, humans string
+	var format, judgeName, humans, compare string
 	var turn, boot int
 	var seed uint64
 	cmd := &cobra.Command{
@@ -17,7 +17,7 @@ func (c *cli) reportCmd() *cobra.Command {
 		Long: `Audit a judge against the human votes: agreement with intervals, position and
 length bias, leaderboards, close calls. The JSON shape is documented in
 judge/audit/SCHEMA.md.`,
-		Example: "  concord report --humans expert\n  concord report --format html --judge gpt-4 > report.html",
+		Example: "  concord report --humans expert\n  concord report --format html --judge gpt-4 > report.html\n  concord report --compare gpt-4,gpt-3.5 --format markdown",
 		GroupID: "audit",
 		Args:    noArgs,
 		RunE: c.run(func(ctx context.Context, cmd *cobra.Command, args []string) error {
@@ -41,7 +41,7 @@ judge/audit/SCHEMA.md.`,
 			defer s.Close()
 			p := c.progress(true)
 			p.show("computing the report (%d bootstrap resamples)...", max(boot, 0))
-			r, err := buildReport(ctx, s, ReportOptions{Judge: judgeName, Humans: humans, Turn: turn, Bootstrap: boot, Seed: seed})
+			r, err := buildReport(ctx, s, ReportOptions{Judge: judgeName, Humans: humans, Turn: turn, Bootstrap: boot, Seed: seed, Compare: compare})
 			p.clear()
 			if err != nil {
 				return err
@@ -58,9 +58,11 @@ judge/audit/SCHEMA.md.`,
 	f.StringVar(&humans, "humans", "all", "annotator group to compare with (e.g. expert), or all")
 	f.IntVar(&turn, "turn", 0, "only this turn (1 or 2); default both")
 	f.IntVar(&boot, "bootstrap", 1000, "bootstrap resamples of questions for the intervals (0: none)")
+	f.StringVar(&compare, "compare", "", "JUDGE_A,JUDGE_B: compare two judges on the units both judged (agreement, paired difference, McNemar)")
 	f.Uint64Var(&seed, "seed", 1, "bootstrap seed (the same seed gives the same report)")
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"text", "markdown", "html", "json"}, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("judge", c.completeJudges)
+	_ = cmd.RegisterFlagCompletionFunc("compare", c.completeJudges)
 	_ = cmd.RegisterFlagCompletionFunc("turn", cobra.FixedCompletions([]string{"1", "2"}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }

@@ -18,11 +18,12 @@ import (
 
 // ReportOptions selects what an audit report covers.
 type ReportOptions struct {
-	Judge     string `json:"judge"`     // judge name; "" = the only judge in the database
-	Humans    string `json:"humans"`    // annotator group; "" or "all" = every human
-	Turn      int    `json:"turn"`      // 1 or 2; 0 = all turns
-	Bootstrap int    `json:"bootstrap"` // resamples; 0 = 1,000, negative = no intervals
-	Seed      uint64 `json:"seed"`      // bootstrap seed
+	Judge     string `json:"judge"`             // judge name; "" = the only judge in the database
+	Humans    string `json:"humans"`            // annotator group; "" or "all" = every human
+	Turn      int    `json:"turn"`              // 1 or 2; 0 = all turns
+	Bootstrap int    `json:"bootstrap"`         // resamples; 0 = 1,000, negative = no intervals
+	Seed      uint64 `json:"seed"`              // bootstrap seed
+	Compare   string `json:"compare,omitempty"` // "A,B" or a second judge: judge vs judge (report_compare.go)
 }
 
 // Report computes the audit report from the store.
@@ -84,6 +85,9 @@ func buildReport(ctx context.Context, s *store.Store, opts ReportOptions) (*audi
 	ao.Humans, ao.Turn, ao.Bootstrap, ao.Seed = group, opts.Turn, opts.Bootstrap, opts.Seed
 	r := audit.Compute(in.votes, in.verdicts, ao)
 	r.Warnings = append(in.warnings, r.Warnings...)
+	if err := addReportExtras(ctx, s, r, judge, group, opts, ao); err != nil {
+		return nil, err
+	}
 	return r, nil
 }
 
@@ -202,11 +206,29 @@ func loadAuditInput(ctx context.Context, s *store.Store, judge, group string) (*
 var errNoJudge = errors.New("the database has no judge verdicts")
 
 // resolveJudge is the one rule for choosing a judge, in the window and on the
-// command line: a named judge must be in the database; "" means the only one.
+// command line: a named judge must be in the database; "" means the only one
+// that is not an experiment's probe judge (a probe re-judges under a derived
+// name, which never becomes the default).
 func resolveJudge(ctx context.Context, s *store.Store, judge string) (string, error) {
-	judges, err := s.Judges(ctx)
+	all, err := s.Judges(ctx)
 	if err != nil {
 		return "", err
+	}
+	if judge != "" && !slices.Contains(all, judge) {
+		return "", fmt.Errorf("unknown judge %q (the database has: %s)", judge, strings.Join(all, ", "))
+	}
+	if judge != "" {
+		return judge, nil
+	}
+	exps, err := s.Experiments(ctx, "")
+	if err != nil {
+		return "", err
+	}
+	var judges []string
+	for _, j := range all {
+		if !slices.ContainsFunc(exps, func(e store.Experiment) bool { return e.ProbeJudge == j }) {
+			judges = append(judges, j)
+		}
 	}
 	switch {
 	case judge == "" && len(judges) == 1:
@@ -215,8 +237,6 @@ func resolveJudge(ctx context.Context, s *store.Store, judge string) (string, er
 		return "", errNoJudge
 	case judge == "":
 		return "", fmt.Errorf("the database has several judges (%s): choose one (--judge NAME)", strings.Join(judges, ", "))
-	case !slices.Contains(judges, judge):
-		return "", fmt.Errorf("unknown judge %q (the database has: %s)", judge, strings.Join(judges, ", "))
 	}
 	return judge, nil
 }

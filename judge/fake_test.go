@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"hash/fnv"
+	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -173,4 +175,42 @@ func tasksFor(tb testing.TB, st *store.Store, sel judge.Selection) []judge.Task 
 		tb.Fatalf("BuildTasks skipped %v", skipped)
 	}
 	return tasks
+}
+
+// bias programs a fake judge's preferences, seeded so that a test is
+// deterministic: for each request, drawn from the request's own seeded
+// stream, the judge prefers the answer shown first with probability First,
+// otherwise the longer answer with probability Longer, otherwise calls a tie.
+// It reads nothing but the two answers: a reference in the prompt changes
+// nothing but the draw.
+type bias struct {
+	Seed          uint64
+	First, Longer float64
+}
+
+// between returns the text between two markers of s.
+func between(s, from, to string) string {
+	_, rest, _ := strings.Cut(s, from)
+	out, _, _ := strings.Cut(rest, to)
+	return out
+}
+
+// decide answers one request of the Concord single-turn prompt.
+func (b bias) decide(user string, _ int) reply {
+	h := fnv.New64a()
+	h.Write([]byte(user))
+	rng := rand.New(rand.NewPCG(b.Seed, h.Sum64()))
+	a := between(user, "=== Answer of assistant A ===\n", "\n=== End of A ===")
+	bb := between(user, "=== Answer of assistant B ===\n", "\n=== End of B ===")
+	u := rng.Float64()
+	switch {
+	case u < b.First:
+		return reply{text: "The first one reads best.\n[[A]]"}
+	case u < b.First+(1-b.First)*b.Longer && len(a) != len(bb):
+		if len(a) > len(bb) {
+			return reply{text: "A says more.\n[[A]]"}
+		}
+		return reply{text: "B says more.\n[[B]]"}
+	}
+	return reply{text: "About the same.\n[[C]]"}
 }

@@ -18,6 +18,7 @@ func Compute(votes []HumanVote, verdicts []JudgeVerdict, opt Options) *Report {
 	r := e.assemble()
 	e.run()
 	r.Warnings = append(r.Warnings, e.warnings...)
+	addJudgeExtras(r, votes, verdicts, opt)
 	if r.Warnings == nil {
 		r.Warnings = []Warning{}
 	}

@@ -32,6 +32,10 @@ var sectionMarks = map[string]struct {
 	"close_calls":    {text: "Close calls", heading: true},
 	"annotators":     {text: "Annotators", heading: true},
 	"warnings":       {text: "Warnings", heading: true},
+	"comparison":     {text: "Judge vs judge", heading: true},
+	"confusion":      {text: "Confusion with humans", heading: true},
+	"ppi":            {text: "Human win rates with the judge's help", heading: true},
+	"experiments":    {text: "Experiments", heading: true},
 }
 
 func TestRenderCoversEverySection(t *testing.T) {
@@ -49,6 +53,15 @@ func TestRenderCoversEverySection(t *testing.T) {
 	opt := audit.DefaultOptions()
 	opt.Bootstrap = 20
 	r := audit.Compute(votes, verdicts, opt)
+	second := append([]audit.JudgeVerdict{}, verdicts...)
+	for i := range second {
+		second[i].Judge, second[i].G2 = "k", audit.A
+	}
+	if err := audit.AddComparison(r, votes, append(second, verdicts...), "j", "k", opt); err != nil {
+		t.Fatal(err)
+	}
+	f := audit.Share{Count: 2, N: 23, Rate: 2.0 / 23}
+	r.Experiments = []*audit.Experiment{{ID: 1, Kind: "verbosity", Judge: "j", ProbeJudge: "j@verbosity-1", Items: 23, Judged: 23, Failures: &f}}
 	if len(r.Warnings) == 0 {
 		t.Fatal("the report has no warnings, so their section cannot be checked")
 	}

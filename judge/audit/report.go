@@ -115,6 +115,14 @@ type Report struct {
 	CloseCalls    []*CloseCall  `json:"close_calls"`
 	Annotators    []*Annotator  `json:"annotators"`
 	Warnings      []Warning     `json:"warnings"`
+
+	// Judge vs judge and each judge against the humans (assemble_compare.go).
+	Comparison *Comparison        `json:"comparison"` // report --compare; null otherwise
+	Confusion  []*ConfusionMatrix `json:"confusion"`  // each judge's verdicts against the human votes
+	PPI        []*PPIPair         `json:"ppi"`        // humans' win rate per model pair, prediction-powered
+
+	// Judge experiments (experiments.go): the probes run on the report's judge.
+	Experiments []*Experiment `json:"experiments"`
 }
 
 // Totals counts what the report rests on.

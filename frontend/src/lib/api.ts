@@ -10,6 +10,7 @@
 import * as App from '../../wailsjs/go/app/App';
 import type { app } from '../../wailsjs/go/models';
 import type { ImportReport, Info, NamedCount } from './types';
+import type { Experiment } from './report-types';
 
 interface WailsRuntime {
   EventsOn(name: string, cb: (...data: unknown[]) => void): () => void;
@@ -48,7 +49,7 @@ function messageOf(e: unknown): string {
 const names = new Map<unknown, string>(Object.entries(App).map(([name, fn]) => [fn, name]));
 
 /** call runs a generated binding, turning an absent backend or a Go error into a BackendError. */
-async function call<A extends unknown[], T>(fn: (...args: A) => Promise<T>, ...args: A): Promise<T> {
+export async function call<A extends unknown[], T>(fn: (...args: A) => Promise<T>, ...args: A): Promise<T> {
   const method = names.get(fn) ?? fn.name;
   if (typeof window.go?.app?.App?.[method] !== 'function') {
     throw new BackendError(method, `the backend method ${method} is not available (is Concord running?)`);
@@ -314,4 +315,19 @@ export function traceVote(t: VoteTiming): Promise<void> {
 /** traceStartup tells Go the home screen's counts are on screen; Go works out the time since the process started. */
 export function traceStartup(t: StartupTiming): Promise<void> {
   return call(App.TraceStartup, t);
+}
+
+// ---- judge experiments (app/probe.go) --------------------------------------
+
+/** ProbeRequest is the judge's settings plus the probe's (kind, sample, seed, rewriter). */
+export type ProbeRequest = app.ProbeRequest;
+
+/** probe runs (or resumes) an experiment to its end and returns its result. */
+export async function probe(req: ProbeRequest): Promise<Experiment> {
+  return (await call(App.Probe, req)) as unknown as Experiment;
+}
+
+/** experiments lists the scored experiments on a judge ("" for all). */
+export async function experiments(judge: string): Promise<Experiment[]> {
+  return ((await call(App.Experiments, judge)) ?? []) as unknown as Experiment[];
 }

@@ -258,3 +258,86 @@ export interface AnnotateMoreRequest {
   pair?: [string, string];
   units?: StudyUnit[];
 }
+
+/** Judge vs judge on the units both judged (audit.Comparison, report --compare). */
+export interface ComparedJudge {
+  judge: string;
+  with_ties: Rate;
+  without_ties: Rate;
+  consistency: Share;
+}
+export interface JudgeComparison {
+  judges: [string, string];
+  units: number;
+  human_units: number;
+  questions: number;
+  errors: number;
+  sides: ComparedJudge[];
+  difference_with_ties: Estimate;
+  difference_without_ties: Estimate;
+  mcnemar: { only_first_agrees: number; only_second_agrees: number; p: Num };
+}
+
+/** A judge's verdicts against the human votes (audit.ConfusionMatrix). */
+export interface ConfusionMatrix {
+  judge: string;
+  rows: string[];
+  cols: string[];
+  counts: number[][];
+  n: number;
+  recall: Num[];
+  precision: Num[];
+  accuracy: Num;
+}
+
+/** An estimate with its standard error and normal interval (audit.PPIInterval). */
+export interface PPIInterval {
+  value: Num;
+  se: Num;
+  ci: Interval | null;
+}
+/** The humans' win rate of model_a over model_b with a judge's help (audit.PPIPair). */
+export interface PPIPair {
+  judge: string;
+  model_a: string;
+  model_b: string;
+  units: number;
+  votes: number;
+  questions: number;
+  lambda: Num;
+  ppi: PPIInterval;
+  human_only: PPIInterval;
+  judge_only: PPIInterval;
+  effective_votes: Num;
+}
+
+// The sections added after schema version 2 (declaration merging keeps them here).
+export interface AuditReport {
+  comparison?: JudgeComparison | null;
+  confusion?: ConfusionMatrix[];
+  ppi?: PPIPair[];
+}
+export interface ReportOptions {
+  /** "A,B" or a second judge to compare with the report's judge; "" for none. */
+  compare?: string;
+}
+
+/** A judge experiment's result (audit.Experiment, concord probe). */
+export interface Experiment {
+  id: number;
+  kind: string;
+  judge: string;
+  probe_judge: string;
+  settings: string;
+  items: number;
+  judged: number;
+  errors: number;
+  pending: number;
+  failures?: Share;
+  inconsistent?: number;
+  self_agreement?: Share;
+  flips?: Share;
+}
+export interface AuditReport {
+  experiments?: Experiment[];
+}

@@ -1,0 +1,135 @@
+package audit
+
+import "fmt"
+
+// Experiment is one judge experiment's result in the report (STATS.md §10):
+// the verbosity probe fills Failures and Inconsistent, the repeatability probe
+// SelfAgreement and Flips.
+type Experiment struct {
+	ID         int64  `json:"id"`
+	Kind       string `json:"kind"`
+	Judge      string `json:"judge"`
+	ProbeJudge string `json:"probe_judge"`
+	Settings   string `json:"settings"` // JSON, as stored
+	Items      int    `json:"items"`    // items planned
+	Judged     int    `json:"judged"`   // items with both games judged without error
+	Errors     int    `json:"errors"`   // items with an errored game (excluded)
+	Pending    int    `json:"pending"`  // items not judged yet (resume the probe)
+
+	Failures     *Share `json:"failures,omitempty"`     // verbosity: the judge preferred the padded copy in either order
+	Inconsistent int    `json:"inconsistent,omitempty"` // verbosity: of the failures, padded won in one order only
+
+	SelfAgreement *Share `json:"self_agreement,omitempty"` // repeat: same combined verdict class in both runs
+	Flips         *Share `json:"flips,omitempty"`          // repeat: one run says A, the other B
+}
+
+// ProbeGames are the two games of one probe item as winners in model terms:
+// A is the first model of the item (the original answer, or the first run),
+// B the second (the padded copy); NoLabel for a game not judged yet.
+type ProbeGames struct{ G1, G2 Label }
+
+// judged says whether both games are in, and whether either is an error.
+func (p ProbeGames) judged() (done, errored bool) {
+	if p.G1 == Error || p.G2 == Error {
+		return true, true
+	}
+	return p.G1 != NoLabel && p.G2 != NoLabel, false
+}
+
+// VerbosityProbe scores the repetitive-list attack (STATS.md §10): item i
+// compares original O (A) with padded P (B) in both orders; the judge fails
+// unless its combined verdict is O or a tie, so
+//
+//	fail_i = [G1 = P or G2 = P],  failure rate = sum fail_i / n,
+//
+// over the n items whose two games were judged without error, with a Wilson
+// interval at normal quantile z. Inconsistent counts the failures where P won
+// in one order only. A judge that always prefers the longer answer fails on
+// every item, one that always prefers the shorter on none.
+func VerbosityProbe(items []ProbeGames, z float64) (failures Share, inconsistent, errs, pending int) {
+	n, k := 0, 0
+	for _, it := range items {
+		done, bad := it.judged()
+		switch {
+		case bad:
+			errs++
+		case !done:
+			pending++
+		default:
+			n++
+			if it.G1 == B || it.G2 == B {
+				k++
+				if it.G1 != it.G2 {
+					inconsistent++
+				}
+			}
+		}
+	}
+	return shareWilson(k, n, z), inconsistent, errs, pending
+}
+
+// RepeatProbe scores test-retest repeatability: item i holds the combined
+// verdicts of the first run (G1) and the re-run (G2) on one unit, each in
+// agreement classes (A, B, tie; inconsistent counts as tie), and
+//
+//	self-agreement = #(class(G1) = class(G2)) / n,  flip rate = #({G1, G2} = {A, B}) / n,
+//
+// over the n items both runs judged without error, with Wilson intervals at
+// normal quantile z. A judge that disagrees with itself on a share d of units
+// cannot agree with humans on more than about 1 - d/2 of them.
+func RepeatProbe(items []ProbeGames, z float64) (agree, flips Share, errs, pending int) {
+	n, a, f := 0, 0, 0
+	for _, it := range items {
+		done, bad := it.judged()
+		switch {
+		case bad:
+			errs++
+		case !done:
+			pending++
+		default:
+			n++
+			c1, c2 := class(it.G1), class(it.G2)
+			if c1 == c2 {
+				a++
+			}
+			if c1 != c2 && c1 != clsT && c2 != clsT {
+				f++
+			}
+		}
+	}
+	return shareWilson(a, n, z), shareWilson(f, n, z), errs, pending
+}
+
+// shareWilson is k/n with its Wilson interval (nil when n = 0).
+func shareWilson(k, n int, z float64) Share {
+	s := Share{Count: k, N: n, Rate: Num(Ratio(float64(k), float64(n)))}
+	if n > 0 {
+		lo, hi := Wilson(k, n, z)
+		s.CI = &Interval{Num(lo), Num(hi)}
+	}
+	return s
+}
+
+// Z returns the normal quantile of a two-sided confidence level (0.95 when
+// outside (0, 1)).
+func Z(confidence float64) float64 { return Options{Confidence: confidence}.withDefaults().z() }
+
+// ProbeResult scores an experiment of kind ("verbosity" or "repeat") from its
+// items' games at normal quantile z.
+func ProbeResult(e Experiment, items []ProbeGames, z float64) (*Experiment, error) {
+	out := e
+	out.Items = len(items)
+	switch e.Kind {
+	case "verbosity":
+		f, inc, errs, pending := VerbosityProbe(items, z)
+		out.Failures, out.Inconsistent, out.Errors, out.Pending = &f, inc, errs, pending
+		out.Judged = f.N
+	case "repeat":
+		a, fl, errs, pending := RepeatProbe(items, z)
+		out.SelfAgreement, out.Flips, out.Errors, out.Pending = &a, &fl, errs, pending
+		out.Judged = a.N
+	default:
+		return nil, fmt.Errorf("probe result: unknown experiment kind %q", e.Kind)
+	}
+	return &out, nil
+}

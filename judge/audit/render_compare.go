@@ -1,0 +1,87 @@
+package audit
+
+import "fmt"
+
+// renderComparison writes the judge-vs-judge section (report --compare).
+func renderComparison(d *doc, r *Report) {
+	c := r.Comparison
+	if c == nil {
+		return
+	}
+	d.heading(2, "Judge vs judge")
+	d.para("%s vs %s on the %d units both judged (%d with human votes, %d questions; %d units with an error excluded).",
+		c.Judges[0], c.Judges[1], c.Units, c.HumanUnits, c.Questions, c.Errors)
+	var rows [][]string
+	for _, s := range c.Sides {
+		rows = append(rows, []string{s.Judge, rateCell(&s.WithTies), rateCell(&s.WithoutTies), shareCell(&s.Consistency)})
+	}
+	d.table([]string{"judge", "agreement with ties", "without ties", "position consistency"}, rows)
+	d.para("Paired difference (%s minus %s, questions resampled together): with ties %s, without ties %s. McNemar's exact test: %d comparisons only %s agrees with, %d only %s, p = %s.",
+		c.Judges[0], c.Judges[1], estCell(&c.DiffWithTies, 3), estCell(&c.DiffWithoutTies, 3),
+		c.McNemar.B, c.Judges[0], c.McNemar.C, c.Judges[1], num(c.McNemar.P, 4))
+}
+
+// renderConfusion writes each judge's confusion matrix against the humans.
+func renderConfusion(d *doc, r *Report) {
+	if len(r.Confusion) == 0 {
+		return
+	}
+	d.heading(2, "Confusion with humans")
+	for _, c := range r.Confusion {
+		d.para("%s: rows are the judge's verdicts, columns the human votes (%d comparisons); agreement with ties %s.", c.Judge, c.N, pct(c.Accuracy))
+		head := append([]string{"judge \\ human"}, c.Cols...)
+		head = append(head, "precision")
+		var rows [][]string
+		for i, name := range c.Rows {
+			row := []string{name}
+			for _, n := range c.Counts[i] {
+				row = append(row, fmt.Sprint(n))
+			}
+			rows = append(rows, append(row, pct(c.Precision[i])))
+		}
+		recall := []string{"recall"}
+		for _, x := range c.Recall {
+			recall = append(recall, pct(x))
+		}
+		d.table(head, append(rows, append(recall, "")))
+	}
+}
+
+// renderPPI writes the prediction-powered human win rates per model pair.
+func renderPPI(d *doc, r *Report) {
+	if len(r.PPI) == 0 {
+		return
+	}
+	d.heading(2, "Human win rates with the judge's help")
+	d.para("Prediction-powered inference (PPI++): the judge's win rate on every unit, corrected by the humans-minus-judge difference on the units both labelled; normal intervals from the question bootstrap. Effective votes: how many human votes alone would give the same precision.")
+	var rows [][]string
+	for _, p := range r.PPI {
+		ppiCell := func(e PPIInterval) string { return pct(e.Value) + " " + pctCI(e.CI) }
+		rows = append(rows, []string{p.Judge, p.ModelA + " vs " + p.ModelB, fmt.Sprint(p.Units), fmt.Sprint(p.Votes),
+			ppiCell(p.PPI), ppiCell(p.HumanOnly), ppiCell(p.JudgeOnly), num(p.EffectiveVotes, 0), num(p.Lambda, 2)})
+	}
+	d.table([]string{"judge", "pair (first wins)", "units", "votes", "PPI", "humans only", "judge only", "effective votes", "lambda"}, rows)
+}
+
+// renderExperiments writes the judge experiments (concord probe).
+func renderExperiments(d *doc, r *Report) {
+	if len(r.Experiments) == 0 {
+		return
+	}
+	d.heading(2, "Experiments")
+	var rows [][]string
+	for _, e := range r.Experiments {
+		result := ""
+		switch {
+		case e.Failures != nil:
+			result = "failure rate " + shareCell(e.Failures)
+			if e.Inconsistent > 0 {
+				result += fmt.Sprintf(", %d inconsistent", e.Inconsistent)
+			}
+		case e.SelfAgreement != nil:
+			result = "self-agreement " + shareCell(e.SelfAgreement) + ", flips " + shareCell(e.Flips)
+		}
+		rows = append(rows, []string{fmt.Sprint(e.ID), e.Kind, e.ProbeJudge, fmt.Sprintf("%d/%d", e.Judged, e.Items), fmt.Sprint(e.Errors), fmt.Sprint(e.Pending), result})
+	}
+	d.table([]string{"id", "probe", "verdicts stored as", "judged", "errors", "pending", "result (Wilson intervals)"}, rows)
+}
