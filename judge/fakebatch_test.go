@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"time"
@@ -33,6 +34,9 @@ type fakeBatches struct {
 	failBatch bool                       // the batch fails validation: no output at all
 	// hook runs after a request to a files or batches endpoint was answered.
 	hook func(method, path string)
+	// drop, when it returns true, makes the server act on a request but
+	// close the connection instead of answering (a crash before the reply).
+	drop func(method, path string) bool
 }
 
 type fakeBatch struct {
@@ -86,13 +90,29 @@ func apiError(w http.ResponseWriter, status int, msg string) {
 	writeJSON(w, status, map[string]any{"error": map[string]any{"message": msg, "type": "invalid_request_error"}})
 }
 
-// serve handles /v1/files and /v1/batches; false for any other path.
+// serveBatch handles /v1/files and /v1/batches; false for any other path.
 func (f *fakeServer) serveBatch(w http.ResponseWriter, r *http.Request) bool {
 	b := f.batch
 	p := r.URL.Path
 	if b == nil || !(strings.HasPrefix(p, "/v1/files") || strings.HasPrefix(p, "/v1/batches")) {
 		return false
 	}
+	rec := httptest.NewRecorder()
+	f.batchAPI(rec, r)
+	if b.drop != nil && b.drop(r.Method, p) {
+		panic(http.ErrAbortHandler)
+	}
+	for k, v := range rec.Header() {
+		w.Header()[k] = v
+	}
+	w.WriteHeader(rec.Code)
+	w.Write(rec.Body.Bytes())
+	return true
+}
+
+func (f *fakeServer) batchAPI(w http.ResponseWriter, r *http.Request) {
+	b := f.batch
+	p := r.URL.Path
 	call := r.Method + " " + p
 	if i := strings.Index(p[len("/v1/"):], "/"); i >= 0 {
 		rest := p[len("/v1/")+i+1:]
@@ -103,7 +123,7 @@ func (f *fakeServer) serveBatch(w http.ResponseWriter, r *http.Request) bool {
 	}
 	if r.Header.Get("Authorization") != "Bearer "+testKey {
 		apiError(w, http.StatusUnauthorized, "bad key")
-		return true
+		return
 	}
 	b.mu.Lock()
 	b.calls[call]++
@@ -117,12 +137,12 @@ func (f *fakeServer) serveBatch(w http.ResponseWriter, r *http.Request) bool {
 	case "POST /v1/files":
 		if err := r.ParseMultipartForm(64 << 20); err != nil {
 			apiError(w, http.StatusBadRequest, err.Error())
-			return true
+			return
 		}
 		file, hdr, err := r.FormFile("file")
 		if err != nil || r.FormValue("purpose") != "batch" {
 			apiError(w, http.StatusBadRequest, "want a file with purpose batch")
-			return true
+			return
 		}
 		data, _ := io.ReadAll(file)
 		b.mu.Lock()
@@ -137,7 +157,7 @@ func (f *fakeServer) serveBatch(w http.ResponseWriter, r *http.Request) bool {
 		b.mu.Unlock()
 		if !ok {
 			apiError(w, http.StatusNotFound, "no file "+id)
-			return true
+			return
 		}
 		w.Header().Set("Content-Type", "application/octet-stream")
 		w.Write(data)
@@ -150,14 +170,14 @@ func (f *fakeServer) serveBatch(w http.ResponseWriter, r *http.Request) bool {
 		}
 		if err := json.NewDecoder(r.Body).Decode(&req); err != nil || req.Endpoint != "/v1/chat/completions" {
 			apiError(w, http.StatusBadRequest, "bad batch request")
-			return true
+			return
 		}
 		b.mu.Lock()
 		data, ok := b.files[req.InputFileID]
 		if !ok {
 			b.mu.Unlock()
 			apiError(w, http.StatusBadRequest, "no input file "+req.InputFileID)
-			return true
+			return
 		}
 		id := b.id("batch")
 		fb := &fakeBatch{input: string(data), created: b.now, obj: map[string]any{"id": id, "object": "batch",
@@ -191,13 +211,12 @@ func (f *fakeServer) serveBatch(w http.ResponseWriter, r *http.Request) bool {
 		b.mu.Unlock()
 		if !ok {
 			apiError(w, http.StatusNotFound, "no batch "+id)
-			return true
+			return
 		}
 		writeJSON(w, 200, obj)
 	default:
 		http.NotFound(w, r)
 	}
-	return true
 }
 
 // advanceBatch brings a batch's state up to the fake's clock (b.mu held).
@@ -259,13 +278,14 @@ func (f *fakeServer) advanceBatch(fb *fakeBatch) map[string]any {
 		f.total++
 		f.mu.Unlock()
 		rep := f.decide(user, attempt)
+		rep.text = strings.ReplaceAll(rep.text, "$AUTH", "Bearer "+testKey) // as a careless server might echo it
 		status := rep.status
 		if status == 0 {
 			status = 200
 		}
 		var body any = map[string]any{"id": "cmpl-" + id, "object": "chat.completion", "model": "fake",
 			"choices": []any{map[string]any{"index": 0, "finish_reason": "stop", "message": map[string]any{"role": "assistant", "content": rep.text}}},
-			"usage": map[string]any{"prompt_tokens": len(user) / 4, "completion_tokens": len(rep.text) / 4}}
+			"usage":   map[string]any{"prompt_tokens": len(user) / 4, "completion_tokens": len(rep.text) / 4}}
 		if rep.body != "" {
 			body = json.RawMessage(rep.body)
 		}
