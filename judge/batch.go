@@ -364,7 +364,13 @@ func (b *Batcher) Submit(ctx context.Context, rec store.BatchRecord, tasks []Bat
 // their provider batches, polls with backoff and stores the results. It
 // returns when no batch is open, or with ctx's error (everything done so far
 // is recorded; a new Run carries on).
-func (b *Batcher) Run(ctx context.Context) error {
+func (b *Batcher) Run(ctx context.Context) error { return b.run(ctx, false) }
+
+// Refresh takes every open batch as far as it goes now (uploading, creating,
+// checking each status once and storing finished results) without waiting.
+func (b *Batcher) Refresh(ctx context.Context) error { return b.run(ctx, true) }
+
+func (b *Batcher) run(ctx context.Context, once bool) error {
 	poll, maxPoll := b.Poll, b.MaxPoll
 	if poll <= 0 {
 		poll = 10 * time.Second
@@ -418,6 +424,9 @@ func (b *Batcher) Run(ctx context.Context) error {
 		if changed {
 			delay = poll
 			continue // take the next step at once
+		}
+		if once {
+			return nil
 		}
 		if err := sleep(ctx, delay); err != nil {
 			return err
