@@ -14,6 +14,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"concord/app"
 	"concord/store"
@@ -31,6 +32,7 @@ type fakeBatchAPI struct {
 	cancels  int
 	n        int
 	authSeen map[string]bool
+	hold     bool // batches stay in progress
 }
 
 func newFakeBatchAPI(t *testing.T) (*fakeBatchAPI, *httptest.Server) {
@@ -79,11 +81,12 @@ func (f *fakeBatchAPI) serve(w http.ResponseWriter, r *http.Request) {
 			b["status"] = "cancelled"
 		}
 		f.checks[id]++
-		if b["status"] != "cancelled" && b["status"] != "completed" {
+		if b["status"] == "validating" {
 			b["status"] = "in_progress"
-			if f.checks[id] >= 3 { // the first Refresh sees it in progress twice and stops
-				f.complete(b, r.Header.Get("Authorization"))
-			}
+		}
+		// The first Refresh sees a batch in progress twice and stops; the third look completes it.
+		if b["status"] == "in_progress" && f.checks[id] >= 3 && !f.hold {
+			f.complete(b, r.Header.Get("Authorization"))
 		}
 		json.NewEncoder(w).Encode(b)
 	default:
@@ -217,4 +220,90 @@ func TestJudgeBatchCommand(t *testing.T) {
 	if !fake.authSeen["Bearer "+judgeTestKey] {
 		t.Error("the key was not sent to the provider")
 	}
+}
+
+// TestBatchWindowResume starts a batch run from the window, closes the app
+// while the provider works, and opens it again: the recorded batches are
+// picked up and their verdicts stored.
+func TestBatchWindowResume(t *testing.T) {
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	t.Setenv("MY_BATCH_KEY", judgeTestKey)
+	t.Setenv("CONCORD_BATCH_POLL", "5ms")
+	db := judgeFixture(t)
+	fake, srv := newFakeBatchAPI(t)
+	fake.mu.Lock()
+	fake.hold = true
+	fake.mu.Unlock()
+	st, err := store.Open(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := app.New(st)
+	var mu sync.Mutex
+	events := 0
+	app.SetEmit(a, func(name string, data any) {
+		if name == app.EventBatchStatus {
+			mu.Lock()
+			events++
+			mu.Unlock()
+		}
+	})
+	req := app.JudgeRequest{BaseURL: srv.URL + "/v1", Model: "fake-4", APIKeyEnv: "MY_BATCH_KEY"}
+	plan, err := a.BatchStart(req, app.BatchOptions{Discount: 0.5, MaxRequests: 10})
+	if err != nil || plan.Parts != 3 {
+		t.Fatalf("BatchStart = %+v, %v; want 3 parts", plan, err)
+	}
+	waitFor(t, "the provider to have the batches", func() bool {
+		w, _ := a.BatchStatus()
+		n := 0
+		for _, b := range w.Batches {
+			if b.Status == "in_progress" {
+				n++
+			}
+		}
+		return n == 3
+	})
+	app.StopBatches(a) // the window closes
+	st.Close()
+
+	fake.mu.Lock()
+	fake.hold = false
+	fake.mu.Unlock()
+	st, err = store.Open(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	a = app.New(st)
+	app.ResumeBatches(a)
+	waitFor(t, "the batches to be collected", func() bool {
+		w, _ := a.BatchStatus()
+		return !w.Watching
+	})
+	w, _ := a.BatchStatus()
+	stored := 0
+	for _, b := range w.Batches {
+		stored += b.Stored
+	}
+	vs, _ := st.Verdicts(context.Background(), "fake-4")
+	if w.Error != "" || stored != 24 || len(vs) != 12 || fake.lines != 24 {
+		t.Errorf("after the restart: error %q, %d lines stored, %d verdicts, %d answered; want 24, 12, 24", w.Error, stored, len(vs), fake.lines)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if events == 0 {
+		t.Error("no batch:status event")
+	}
+}
+
+// waitFor polls cond for up to 10 seconds.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	for i := 0; i < 1000; i++ {
+		if cond() {
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Fatalf("timed out waiting for %s", what)
 }

@@ -250,11 +250,11 @@ func TestBatchPartialFailuresAndRerun(t *testing.T) {
 			}
 			switch mode {
 			case "lines fail":
-				rig.fb.failLine = func(id string) bool { return failing[id] }
+				rig.fb.with(func() { rig.fb.failLine = func(id string) bool { return failing[id] } })
 			case "expired":
-				rig.fb.expire = true
+				rig.fb.with(func() { rig.fb.expire = true })
 			case "batch fails":
-				rig.fb.failBatch = true
+				rig.fb.with(func() { rig.fb.failBatch = true })
 			}
 			b := rig.batcher()
 			b.Limits = judge.BatchLimits{MaxRequests: 20}
@@ -273,7 +273,7 @@ func TestBatchPartialFailuresAndRerun(t *testing.T) {
 				if err := b.Run(cctx); !errors.Is(err, context.Canceled) {
 					t.Fatalf("Run = %v, want cancelled", err)
 				}
-				rig.fb.hook = nil
+				rig.fb.with(func() { rig.fb.hook = nil })
 				if err := b.Cancel(ctx); err != nil {
 					t.Fatal(err)
 				}
@@ -322,7 +322,7 @@ func TestBatchPartialFailuresAndRerun(t *testing.T) {
 				}
 			}
 			// The failed lines are pending again: a new batch sends exactly them.
-			rig.fb.failLine, rig.fb.expire, rig.fb.failBatch = nil, false, false
+			rig.fb.with(func() { rig.fb.failLine, rig.fb.expire, rig.fb.failBatch = nil, false, false })
 			pending, _, err := judge.Pending(ctx, rig.st, rig.cfg, judge.ConcordSet, rig.tasks)
 			if err != nil {
 				t.Fatal(err)
@@ -474,7 +474,7 @@ func TestBatchRestart(t *testing.T) {
 			if err := b.Run(cctx); err == nil {
 				t.Fatal("the first Run finished; the kill came too late")
 			}
-			rig.fb.hook, rig.fb.drop = nil, nil
+			rig.fb.with(func() { rig.fb.hook, rig.fb.drop = nil, nil })
 			open, _ := rig.st.Batches(ctx, true)
 			if len(open) != len(ids) {
 				t.Fatalf("after the kill %d open batches recorded, want %d", len(open), len(ids))

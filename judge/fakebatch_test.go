@@ -54,6 +54,13 @@ func (f *fakeServer) enableBatches() *fakeBatches {
 	return b
 }
 
+// with changes the fake's switches while no request reads them.
+func (b *fakeBatches) with(f func()) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	f()
+}
+
 func (b *fakeBatches) advance(d time.Duration) {
 	b.mu.Lock()
 	b.now = b.now.Add(d)
@@ -99,7 +106,10 @@ func (f *fakeServer) serveBatch(w http.ResponseWriter, r *http.Request) bool {
 	}
 	rec := httptest.NewRecorder()
 	f.batchAPI(rec, r)
-	if b.drop != nil && b.drop(r.Method, p) {
+	b.mu.Lock()
+	drop := b.drop
+	b.mu.Unlock()
+	if drop != nil && drop(r.Method, p) {
 		panic(http.ErrAbortHandler)
 	}
 	for k, v := range rec.Header() {
@@ -129,8 +139,11 @@ func (f *fakeServer) batchAPI(w http.ResponseWriter, r *http.Request) {
 	b.calls[call]++
 	b.mu.Unlock()
 	defer func() {
-		if b.hook != nil {
-			b.hook(r.Method, p)
+		b.mu.Lock()
+		hook := b.hook
+		b.mu.Unlock()
+		if hook != nil {
+			hook(r.Method, p)
 		}
 	}()
 	switch call {
