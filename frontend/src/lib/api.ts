@@ -41,7 +41,7 @@ function messageOf(e: unknown): string {
   }
 }
 
-async function call<T>(method: string, ...args: unknown[]): Promise<T> {
+export async function call<T>(method: string, ...args: unknown[]): Promise<T> {
   const fn = window.go?.app?.App?.[method] as ((...a: unknown[]) => Promise<T>) | undefined;
   if (typeof fn !== 'function') {
     throw new BackendError(method, `the backend method ${method} is not available (is Concord running?)`);
