@@ -411,6 +411,12 @@ func (b *Batcher) run(ctx context.Context, once bool) error {
 				resolvers[rec.ID] = res
 			}
 			c, err := b.step(ctx, rec, res)
+			var re *RequestError
+			if err != nil && ctx.Err() == nil && errors.As(err, &re) && re.Kind == KindTransient {
+				// A 429, a 5xx or a dropped connection: try again after the next wait.
+				b.log("batch %d: %s; trying again later", rec.ID, err)
+				continue
+			}
 			if err != nil {
 				return err
 			}

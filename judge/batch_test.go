@@ -511,6 +511,33 @@ func TestBatchRestart(t *testing.T) {
 	}
 }
 
+// TestBatchTransientErrors: 5xx answers to the batch calls are retried at
+// the next poll, not the end of the run.
+func TestBatchTransientErrors(t *testing.T) {
+	ctx := context.Background()
+	rig := newBatchRig(t, 2, replies)
+	b := rig.batcher()
+	rig.submit(b, rig.tasks)
+	rig.fb.with(func() { rig.fb.failNext = 4 })
+	if err := b.Run(ctx); err != nil {
+		t.Fatalf("Run with 4 failed calls: %v", err)
+	}
+	if games := storedGames(t, rig.st, "fake-judge"); len(games) != len(rig.tasks) {
+		t.Errorf("%d games stored, want %d", len(games), len(rig.tasks))
+	}
+	if n := strings.Count(rig.logs.String(), "trying again later"); n != 4 {
+		t.Errorf("%d retries logged, want 4; log:\n%s", n, rig.logs.String())
+	}
+	// A refused key is not transient: the run stops with the reason.
+	rig2 := newBatchRig(t, 1, replies)
+	b2 := rig2.batcher()
+	rig2.submit(b2, rig2.tasks)
+	b2.API = judge.NewBatchAPI(judge.ClientConfig{BaseURL: rig2.cfg.BaseURL, APIKey: "sk-wrong-key-123456789"})
+	if err := b2.Run(ctx); err == nil || !strings.Contains(err.Error(), "refused the API key") || strings.Contains(err.Error(), "sk-wrong") {
+		t.Errorf("Run with a wrong key = %v, want the refusal without the key", err)
+	}
+}
+
 func ExamplePairCustomID() {
 	id := judge.PairCustomID(judge.Unit{QuestionID: 81, Model1: "a|b", Model2: "gpt-4", Turn: 1}, 1)
 	u, game, _ := judge.ParsePairCustomID(id)

@@ -32,6 +32,7 @@ type fakeBatches struct {
 	failLine  func(customID string) bool // these lines go to the error file (code server_error)
 	expire    bool                       // the batch expires: half its lines answered, the rest in the error file (batch_expired)
 	failBatch bool                       // the batch fails validation: no output at all
+	failNext  int                        // the next failNext requests get a 500 (nothing done)
 	// hook runs after a request to a files or batches endpoint was answered.
 	hook func(method, path string)
 	// drop, when it returns true, makes the server act on a request but
@@ -137,6 +138,12 @@ func (f *fakeServer) batchAPI(w http.ResponseWriter, r *http.Request) {
 	}
 	b.mu.Lock()
 	b.calls[call]++
+	if b.failNext > 0 {
+		b.failNext--
+		b.mu.Unlock()
+		apiError(w, http.StatusInternalServerError, "the fake is overloaded")
+		return
+	}
 	b.mu.Unlock()
 	defer func() {
 		b.mu.Lock()
