@@ -33,6 +33,8 @@ type App struct {
 	dialogs dialogs
 	// judge is the window's judge run.
 	judge judgeRuns
+	// batch collects the open batch runs in the background.
+	batch batchWatch
 	// trace appends latency records to $CONCORD_TRACE; nil when off.
 	trace *traceWriter
 }
@@ -54,6 +56,7 @@ func (a *App) startup(ctx context.Context) {
 	a.ctx = ctx
 	a.emit = func(name string, data any) { runtime.EventsEmit(ctx, name, data) }
 	a.dialogs = wailsDialogs{ctx: ctx}
+	a.resumeBatches()
 }
 
 // Run opens the Concord window on the store and blocks until it closes.
@@ -89,6 +92,7 @@ func (a *App) shutdown(ctx context.Context) {
 // stopBackground stops work running in the background (a judge run).
 func (a *App) stopBackground() {
 	_ = a.JudgeCancel()
+	a.stopBatches()
 }
 
 // Info reports what the database holds.

@@ -89,6 +89,7 @@ func TestBoundMethodsSendNoNullArrays(t *testing.T) {
 			"About":         func() (any, error) { return a.About() },
 			"Report":        func() (any, error) { return a.Report(app.ReportOptions{Bootstrap: -1}) },
 			"Disagreements": func() (any, error) { return a.Disagreements(app.DisagreementFilter{}) },
+			"BatchStatus":   func() (any, error) { return a.BatchStatus() },
 		}
 		for name, call := range calls {
 			v, err := call()

@@ -35,6 +35,7 @@ func (c *cli) judgeCmd() *cobra.Command {
 	var timeout time.Duration
 	var temp float64
 	var dry, asJSON bool
+	var bf batchFlags
 	cmd := &cobra.Command{
 		Use:   "judge --base-url URL --model NAME [flags]",
 		Short: "Run an LLM judge over stored answers, in both orders (resumable)",
@@ -49,6 +50,9 @@ saved by the app; it is never stored or printed.`,
 		RunE: c.run(func(ctx context.Context, cmd *cobra.Command, args []string) error {
 			if err := noArgs(cmd, args); err != nil {
 				return err
+			}
+			if bf.status || bf.cancel {
+				return c.batchAdmin(ctx, bf, asJSON)
 			}
 			if req.BaseURL == "" || req.Model == "" {
 				return usagef("judge: --base-url and --model are required")
@@ -81,6 +85,9 @@ saved by the app; it is never stored or printed.`,
 			if _, err := parsePairs(req.Pairs); err != nil {
 				return usagef("--pairs: %v", err)
 			}
+			if bf.batch {
+				return c.runJudgeBatch(ctx, req, bf, dry, asJSON)
+			}
 			return c.runJudge(ctx, req, dry, asJSON)
 		}),
 	}
@@ -105,6 +112,7 @@ saved by the app; it is never stored or printed.`,
 	f.IntVar(&req.MaxTokens, "max-tokens", judge.DefaultMaxTokens, "maximum tokens per judgment")
 	f.BoolVar(&dry, "dry-run", false, "print what would be sent and its estimated cost, send nothing")
 	f.BoolVar(&asJSON, "json", false, "print the plan and the final counters as JSON instead of text")
+	addBatchFlags(f, &bf)
 	cmd.AddCommand(c.judgeListCmd())
 	return cmd
 }

@@ -98,6 +98,7 @@ type preparedRun struct {
 	pending []judge.Task
 	plan    JudgePlan
 	key     string
+	m       judge.Material // what the tasks were built from (a batch rebuilds tasks from it)
 }
 
 func prepareJudge(ctx context.Context, st *store.Store, req JudgeRequest, getenv func(string) string) (*preparedRun, error) {
@@ -183,7 +184,7 @@ func prepareJudge(ctx context.Context, st *store.Store, req JudgeRequest, getenv
 	if err != nil {
 		return nil, err
 	}
-	pr := &preparedRun{cfg: cfg, set: set, pending: pending, key: key,
+	pr := &preparedRun{cfg: cfg, set: set, pending: pending, key: key, m: m,
 		plan: JudgePlan{Judge: cfg.Name, Model: cfg.Model, PromptSet: set.Name, KeySource: source}}
 	prices, file, err := settings.PriceLookup()
 	if err != nil {

@@ -57,6 +57,11 @@ type OpenAIClient struct {
 // NewOpenAIClient builds a client for an OpenAI, Azure OpenAI or any
 // OpenAI-compatible server.
 func NewOpenAIClient(cfg ClientConfig) *OpenAIClient {
+	return &OpenAIClient{cfg: cfg, client: openai.NewClientWithConfig(openaiConfig(cfg))}
+}
+
+// openaiConfig is go-openai's configuration for cfg's server and key.
+func openaiConfig(cfg ClientConfig) openai.ClientConfig {
 	var oc openai.ClientConfig
 	if IsAzure(cfg.BaseURL) {
 		oc = openai.DefaultAzureConfig(cfg.APIKey, cfg.BaseURL)
@@ -75,7 +80,7 @@ func NewOpenAIClient(cfg ClientConfig) *OpenAIClient {
 		hc = &http.Client{Transport: tr}
 	}
 	oc.HTTPClient = headerCapture{hc}
-	return &OpenAIClient{cfg: cfg, client: openai.NewClientWithConfig(oc)}
+	return oc
 }
 
 // headerCapture records the Retry-After header of failed responses into the
@@ -120,19 +125,7 @@ func parseRetryAfter(h http.Header, now time.Time) time.Duration {
 
 // Complete implements Completer. Errors are *RequestError, scrubbed of the key.
 func (c *OpenAIClient) Complete(ctx context.Context, system, user string) (Completion, error) {
-	req := openai.ChatCompletionRequest{
-		Model: c.cfg.Model,
-		Messages: []openai.ChatCompletionMessage{
-			{Role: openai.ChatMessageRoleSystem, Content: system},
-			{Role: openai.ChatMessageRoleUser, Content: user},
-		},
-		Temperature: c.cfg.Temperature,
-		MaxTokens:   c.cfg.MaxTokens,
-	}
-	if openai.NewReasoningValidator().Validate(req) != nil {
-		// Reasoning models take max_completion_tokens and a fixed temperature.
-		req.MaxCompletionTokens, req.MaxTokens, req.Temperature = req.MaxTokens, 0, 0
-	}
+	req := chatRequest(c.cfg.Model, c.cfg.Temperature, c.cfg.MaxTokens, system, user)
 	var retryAfter time.Duration
 	ctx = context.WithValue(ctx, retryAfterKey{}, &retryAfter)
 	resp, err := c.client.CreateChatCompletion(ctx, req)
@@ -147,6 +140,24 @@ func (c *OpenAIClient) Complete(ctx context.Context, system, user string) (Compl
 		TokensIn:  resp.Usage.PromptTokens,
 		TokensOut: resp.Usage.CompletionTokens,
 	}, nil
+}
+
+// chatRequest is the chat request a judge sends, live or in a batch.
+func chatRequest(model string, temperature float32, maxTokens int, system, user string) openai.ChatCompletionRequest {
+	req := openai.ChatCompletionRequest{
+		Model: model,
+		Messages: []openai.ChatCompletionMessage{
+			{Role: openai.ChatMessageRoleSystem, Content: system},
+			{Role: openai.ChatMessageRoleUser, Content: user},
+		},
+		Temperature: temperature,
+		MaxTokens:   maxTokens,
+	}
+	if openai.NewReasoningValidator().Validate(req) != nil {
+		// Reasoning models take max_completion_tokens and a fixed temperature.
+		req.MaxCompletionTokens, req.MaxTokens, req.Temperature = req.MaxTokens, 0, 0
+	}
+	return req
 }
 
 // Kind classifies a failed request.

@@ -40,6 +40,7 @@ type fakeServer struct {
 	seen   map[string][]time.Time // user message -> arrival times
 	total  int
 	decide func(user string, attempt int) reply
+	batch  *fakeBatches // files and batches, when enabled (fakebatch_test.go)
 }
 
 func newFakeServer(tb testing.TB, decide func(user string, attempt int) reply) *fakeServer {
@@ -50,6 +51,9 @@ func newFakeServer(tb testing.TB, decide func(user string, attempt int) reply) *
 }
 
 func (f *fakeServer) handle(w http.ResponseWriter, r *http.Request) {
+	if f.serveBatch(w, r) {
+		return
+	}
 	if r.URL.Path != "/v1/chat/completions" {
 		http.NotFound(w, r)
 		return

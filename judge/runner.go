@@ -334,14 +334,8 @@ func (st *runState) do(ctx context.Context, t Task) {
 		cancel()
 		st.inflight.Add(-1)
 		if err == nil {
-			g := store.Game{Judgment: Scrub(c.Text, st.r.APIKey), UserPrompt: t.User, TokensIn: c.TokensIn,
-				TokensOut: c.TokensOut, LatencyMS: lat}
-			label, perr := ParseVerdict(c.Text)
-			if perr != nil {
-				g.Winner, g.Error = "error", perr.Error()
-			} else {
-				g.Winner = Winner(label, t.Game)
-			}
+			g := gameFromReply(t, c, st.r.APIKey)
+			g.LatencyMS = lat
 			st.save(ctx, t, g)
 			return
 		}
@@ -385,6 +379,19 @@ func (st *runState) do(ctx context.Context, t Task) {
 			return
 		}
 	}
+}
+
+// gameFromReply is the game a judge's reply to t makes, live or in a batch:
+// the verdict parsed strictly, a reply without one kept as an error game.
+func gameFromReply(t Task, c Completion, apiKey string) store.Game {
+	g := store.Game{Judgment: Scrub(c.Text, apiKey), UserPrompt: t.User, TokensIn: c.TokensIn, TokensOut: c.TokensOut}
+	label, perr := ParseVerdict(c.Text)
+	if perr != nil {
+		g.Winner, g.Error = "error", perr.Error()
+	} else {
+		g.Winner = Winner(label, t.Game)
+	}
+	return g
 }
 
 // backoff is "full jitter" exponential backoff: a uniform random delay in

@@ -130,51 +130,57 @@ func (s *Store) SaveGame(ctx context.Context, judgeID int64, k GameKey, g Game) 
 		return fmt.Errorf("save game: models %q, %q not in canonical order", k.Model1, k.Model2)
 	}
 	err := s.Write(ctx, func(tx *sql.Tx) error {
-		where := ` WHERE judge_id = ? AND prompt = ? AND question_id = ? AND model_1 = ? AND model_2 = ? AND turn = ?`
-		keyArgs := []any{judgeID, k.Prompt, k.QuestionID, k.Model1, k.Model2, k.Turn}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO verdicts(judge_id, prompt, prompt_hash, question_id, model_1, model_2, turn, source)
-			VALUES (?, ?, ?, ?, ?, ?, ?, 'concord judge')
-			ON CONFLICT(judge_id, prompt, question_id, model_1, model_2, turn) DO NOTHING`,
-			judgeID, k.Prompt, k.PromptHash, k.QuestionID, k.Model1, k.Model2, k.Turn); err != nil {
-			return err
-		}
-		var hash string
-		var w [2]sql.NullString
-		if err := tx.QueryRowContext(ctx, `SELECT prompt_hash, g1_winner, g2_winner FROM verdicts`+where, keyArgs...).
-			Scan(&hash, &w[0], &w[1]); err != nil {
-			return err
-		}
-		if hash != k.PromptHash {
-			return ErrPromptChanged
-		}
-		mine, other := w[k.Game-1], w[2-k.Game]
-		if mine.Valid && mine.String != "error" {
-			return nil // finished already: keep the first result
-		}
-		combined := sql.NullString{}
-		if other.Valid {
-			g1, g2 := judgingGames(k.Game, g.Winner, other.String)
-			w1, err := outcome.ParseGame(g1)
-			if err != nil {
-				return err
-			}
-			w2, err := outcome.ParseGame(g2)
-			if err != nil {
-				return err
-			}
-			combined = sql.NullString{String: outcome.Combine(w1, w2).Game(), Valid: true}
-		}
-		p := fmt.Sprintf("g%d_", k.Game)
-		_, err := tx.ExecContext(ctx, `UPDATE verdicts SET `+p+`winner = ?, `+p+`judgment = ?, `+p+`user_prompt = ?, `+
-			p+`tokens_in = ?, `+p+`tokens_out = ?, `+p+`latency_ms = ?, `+p+`error = ?, `+p+`at = ?, combined = ?`+where,
-			append([]any{g.Winner, g.Judgment, g.UserPrompt, g.TokensIn, g.TokensOut, g.LatencyMS, judgingNullString(g.Error),
-				s.Now().UTC().Format(time.RFC3339Nano), combined}, keyArgs...)...)
+		_, err := s.saveGameTx(ctx, tx, judgeID, k, g)
 		return err
 	})
 	if err != nil {
 		return fmt.Errorf("save game q%d %s/%s turn %d game %d: %w", k.QuestionID, k.Model1, k.Model2, k.Turn, k.Game, err)
 	}
 	return nil
+}
+
+// saveGameTx is SaveGame's write inside tx (see SaveGame for the rules).
+func (s *Store) saveGameTx(ctx context.Context, tx *sql.Tx, judgeID int64, k GameKey, g Game) (stored bool, err error) {
+	where := ` WHERE judge_id = ? AND prompt = ? AND question_id = ? AND model_1 = ? AND model_2 = ? AND turn = ?`
+	keyArgs := []any{judgeID, k.Prompt, k.QuestionID, k.Model1, k.Model2, k.Turn}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO verdicts(judge_id, prompt, prompt_hash, question_id, model_1, model_2, turn, source)
+		VALUES (?, ?, ?, ?, ?, ?, ?, 'concord judge')
+		ON CONFLICT(judge_id, prompt, question_id, model_1, model_2, turn) DO NOTHING`,
+		judgeID, k.Prompt, k.PromptHash, k.QuestionID, k.Model1, k.Model2, k.Turn); err != nil {
+		return false, err
+	}
+	var hash string
+	var w [2]sql.NullString
+	if err := tx.QueryRowContext(ctx, `SELECT prompt_hash, g1_winner, g2_winner FROM verdicts`+where, keyArgs...).
+		Scan(&hash, &w[0], &w[1]); err != nil {
+		return false, err
+	}
+	if hash != k.PromptHash {
+		return false, ErrPromptChanged
+	}
+	mine, other := w[k.Game-1], w[2-k.Game]
+	if mine.Valid && mine.String != "error" {
+		return false, nil // finished already: keep the first result
+	}
+	combined := sql.NullString{}
+	if other.Valid {
+		g1, g2 := judgingGames(k.Game, g.Winner, other.String)
+		w1, err := outcome.ParseGame(g1)
+		if err != nil {
+			return false, err
+		}
+		w2, err := outcome.ParseGame(g2)
+		if err != nil {
+			return false, err
+		}
+		combined = sql.NullString{String: outcome.Combine(w1, w2).Game(), Valid: true}
+	}
+	p := fmt.Sprintf("g%d_", k.Game)
+	_, err = tx.ExecContext(ctx, `UPDATE verdicts SET `+p+`winner = ?, `+p+`judgment = ?, `+p+`user_prompt = ?, `+
+		p+`tokens_in = ?, `+p+`tokens_out = ?, `+p+`latency_ms = ?, `+p+`error = ?, `+p+`at = ?, combined = ?`+where,
+		append([]any{g.Winner, g.Judgment, g.UserPrompt, g.TokensIn, g.TokensOut, g.LatencyMS, judgingNullString(g.Error),
+			s.Now().UTC().Format(time.RFC3339Nano), combined}, keyArgs...)...)
+	return err == nil, err
 }
 
 // judgingGames orders a new game's winner and the other game's as (g1, g2).

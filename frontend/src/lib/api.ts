@@ -331,3 +331,35 @@ export async function probe(req: ProbeRequest): Promise<Experiment> {
 export async function experiments(judge: string): Promise<Experiment[]> {
   return ((await call(App.Experiments, judge)) ?? []) as unknown as Experiment[];
 }
+
+// ---- batch runs (app/judge_batch.go) ---------------------------------------
+
+/** BatchOptions are a batch run's settings beyond its request: the discount off the live price (0 to 1) and the part limits (0: the API's). */
+export type BatchOptions = app.BatchOptions;
+/** BatchPlan is a batch dry run: the live plan plus the discount, the batch cost and the parts. */
+export type BatchPlan = app.BatchPlan;
+/** BatchStatus is one recorded batch with its failed lines. */
+export type BatchStatus = app.BatchStatus;
+/** BatchWatch is every recorded batch and whether the window is still collecting. */
+export type BatchWatch = app.BatchWatch;
+
+/** batchDryRun says what a batch run would upload and cost; it sends nothing. */
+export function batchDryRun(req: JudgeRequest, opts: BatchOptions): Promise<BatchPlan> {
+  return call(App.BatchDryRun, req, opts);
+}
+
+/** batchStart records, uploads and creates the run's batches; results are collected in the background. */
+export function batchStart(req: JudgeRequest, opts: BatchOptions): Promise<BatchPlan> {
+  return call(App.BatchStart, req, opts);
+}
+
+/** batchStatus lists the recorded batches. */
+export async function batchStatus(): Promise<BatchWatch> {
+  const w = await call(App.BatchStatus);
+  return { ...w, batches: (w.batches ?? []).map((b) => ({ ...b, failedLines: b.failedLines ?? [] })) };
+}
+
+/** batchCancel cancels the provider's batches of the current run. */
+export function batchCancel(): Promise<void> {
+  return call(App.BatchCancel);
+}

@@ -34,3 +34,14 @@ export function onJudgeProgress(cb: (s: JudgeStatus) => void): () => void {
 export function onJudgeDone(cb: (s: JudgeStatus) => void): () => void {
   return subscribe<JudgeStatus>(JUDGE_DONE, cb);
 }
+
+// ---- batch runs ------------------------------------------------------------
+
+import type { BatchStatus } from './api';
+
+export const BATCH_STATUS = 'batch:status';
+
+/** onBatchStatus calls cb with every recorded batch whenever one changes. */
+export function onBatchStatus(cb: (s: BatchStatus[]) => void): () => void {
+  return subscribe<BatchStatus[]>(BATCH_STATUS, cb);
+}
