@@ -252,7 +252,7 @@ func classify(path string) (inputFile, bool, error) {
 		f.kind = KindJudgments
 	case has("name", "prompt_template", "type"):
 		f.kind = KindPrompts
-	case has("question_id", "category", "turns"):
+	case has("question_id", "category", "turns"), has("question_id", "turns") && !keys["model"] && !keys["model_id"]:
 		f.kind = KindQuestions
 	default:
 		return inputFile{}, false, nil
@@ -309,7 +309,11 @@ type importer struct {
 	now     string // the import's time, to the second, for records that carry none
 	replace bool
 
-	questions  map[int]int // question id -> number of turns
+	questions  map[int]int    // question id -> number of turns
+	keys       map[string]int // question key -> question id
+	qkeys      map[int]string // question id -> key
+	// nextReserved is the next question id for a key that is not an integer.
+	nextReserved int
 	models     map[string]int64
 	annotators map[string]int64
 	judges     map[string]int64
@@ -328,7 +332,7 @@ type importer struct {
 
 func newImporter(ctx context.Context, tx *sql.Tx, now time.Time, replace bool) (*importer, error) {
 	im := &importer{ctx: ctx, tx: tx, now: now.UTC().Format(time.RFC3339), replace: replace,
-		questions: map[int]int{}, models: map[string]int64{}, annotators: map[string]int64{},
+		questions: map[int]int{}, keys: map[string]int{}, qkeys: map[int]string{}, models: map[string]int64{}, annotators: map[string]int64{},
 		judges: map[string]int64{}, prompts: map[string]string{},
 		stmts: map[string]*sql.Stmt{}}
 	load := func(q string, each func(*sql.Rows) error) error {
@@ -345,10 +349,16 @@ func newImporter(ctx context.Context, tx *sql.Tx, now time.Time, replace bool) (
 		return rows.Err()
 	}
 	err := errors.Join(
-		load(`SELECT question_id, json_array_length(turns) FROM questions`, func(r *sql.Rows) error {
+		load(`SELECT question_id, key, json_array_length(turns) FROM questions`, func(r *sql.Rows) error {
 			var id, n int
-			err := r.Scan(&id, &n)
+			var k string
+			err := r.Scan(&id, &k, &n)
 			im.questions[id] = n
+			im.keys[k] = id
+			im.qkeys[id] = k
+			if id >= im.nextReserved {
+				im.nextReserved = id + 1
+			}
 			return err
 		}),
 		load(`SELECT id, name FROM models`, func(r *sql.Rows) error {
@@ -601,9 +611,6 @@ func (im *importer) upsert(line int, what, existsQ string, existsArgs []any, has
 // checkUnit verifies that a vote or verdict names a known question, two
 // different known models and a turn the question has.
 func (im *importer) checkUnit(line, qid int, ma, mb string, turn int, fa, fb string) error {
-	if err := im.checkQuestion(line, "question_id", qid); err != nil {
-		return err
-	}
 	if ma == "" {
 		return fieldErr(line, fa, "missing")
 	}
@@ -620,7 +627,7 @@ func (im *importer) checkUnit(line, qid int, ma, mb string, turn int, fa, fb str
 		return fieldErr(line, fb, "%v", err)
 	}
 	if n := im.questions[qid]; turn < 1 || turn > n {
-		return fieldErr(line, "turn", "question %d has %d turn(s), got turn %d", qid, n, turn)
+		return fieldErr(line, "turn", "question %s has %d turn(s), got turn %d", im.keyOf(qid), n, turn)
 	}
 	return nil
 }

@@ -10,7 +10,10 @@ import (
 
 // Question is one benchmark question with one prompt per turn.
 type Question struct {
-	ID        int      `json:"question_id"`
+	ID int `json:"question_id"`
+	// Key is the question's id as its file spelled it (MT-Bench's "81",
+	// "writing_1", a hex uid): what the user sees and types.
+	Key       string   `json:"question_key"`
 	Category  string   `json:"category"`
 	Turns     []string `json:"turns"`
 	Reference []string `json:"reference,omitempty"`
@@ -97,7 +100,7 @@ type Verdict struct {
 
 // Questions returns every question ordered by id.
 func (s *Store) Questions(ctx context.Context) ([]Question, error) {
-	rows, err := s.read.QueryContext(ctx, `SELECT question_id, category, turns, reference, source FROM questions ORDER BY question_id`)
+	rows, err := s.read.QueryContext(ctx, `SELECT question_id, key, category, turns, reference, source FROM questions ORDER BY question_id`)
 	if err != nil {
 		return nil, fmt.Errorf("questions: %w", err)
 	}
@@ -107,11 +110,11 @@ func (s *Store) Questions(ctx context.Context) ([]Question, error) {
 		var q Question
 		var turns string
 		var ref sql.NullString
-		if err := rows.Scan(&q.ID, &q.Category, &turns, &ref, &q.Source); err != nil {
+		if err := rows.Scan(&q.ID, &q.Key, &q.Category, &turns, &ref, &q.Source); err != nil {
 			return nil, fmt.Errorf("questions: %w", err)
 		}
 		if err := json.Unmarshal([]byte(turns), &q.Turns); err != nil {
-			return nil, fmt.Errorf("questions: question %d turns: %w", q.ID, err)
+			return nil, fmt.Errorf("questions: question %s turns: %w", q.Key, err)
 		}
 		if ref.Valid && ref.String != "" {
 			_ = json.Unmarshal([]byte(ref.String), &q.Reference)
