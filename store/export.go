@@ -21,20 +21,20 @@ import (
 // shape, which FastChat's compute_agreement.py reads, plus Concord's fields.
 type exportVote struct {
 	QuestionID QuestionKey `json:"question_id"`
-	ModelA     string    `json:"model_a"`
-	ModelB     string    `json:"model_b"`
-	Winner     string    `json:"winner"`
-	Judge      string    `json:"judge"`
-	ConvA      []message `json:"conversation_a,omitempty"`
-	ConvB      []message `json:"conversation_b,omitempty"`
-	Turn       int       `json:"turn"`
-	VoteID     string    `json:"vote_id"`
-	Group      string    `json:"group"`
-	Category   string    `json:"category,omitempty"`
-	Left       string    `json:"left_model,omitempty"`
-	TimeMS     int64     `json:"time_ms,omitempty"`
-	Rationale  string    `json:"rationale,omitempty"`
-	CreatedAt  string    `json:"created_at"`
+	ModelA     string      `json:"model_a"`
+	ModelB     string      `json:"model_b"`
+	Winner     string      `json:"winner"`
+	Judge      string      `json:"judge"`
+	ConvA      []message   `json:"conversation_a,omitempty"`
+	ConvB      []message   `json:"conversation_b,omitempty"`
+	Turn       int         `json:"turn"`
+	VoteID     string      `json:"vote_id"`
+	Group      string      `json:"group"`
+	Category   string      `json:"category,omitempty"`
+	Left       string      `json:"left_model,omitempty"`
+	TimeMS     int64       `json:"time_ms,omitempty"`
+	Rationale  string      `json:"rationale,omitempty"`
+	CreatedAt  string      `json:"created_at"`
 }
 
 // hfWinner maps a stored vote winner to the HF label; "both bad" is
@@ -189,16 +189,16 @@ func conversation(questions, answers []string, turn int) []message {
 // exportVerdict is FastChat's model_judgment/*_pair.jsonl record.
 type exportVerdict struct {
 	QuestionID   QuestionKey `json:"question_id"`
-	Model1       string   `json:"model_1"`
-	Model2       string   `json:"model_2"`
-	G1Winner     string   `json:"g1_winner,omitempty"`
-	G2Winner     string   `json:"g2_winner,omitempty"`
-	Judge        []string `json:"judge"`
-	G1UserPrompt string   `json:"g1_user_prompt,omitempty"`
-	G1Judgment   string   `json:"g1_judgment,omitempty"`
-	G2UserPrompt string   `json:"g2_user_prompt,omitempty"`
-	G2Judgment   string   `json:"g2_judgment,omitempty"`
-	Turn         int      `json:"turn"`
+	Model1       string      `json:"model_1"`
+	Model2       string      `json:"model_2"`
+	G1Winner     string      `json:"g1_winner,omitempty"`
+	G2Winner     string      `json:"g2_winner,omitempty"`
+	Judge        []string    `json:"judge"`
+	G1UserPrompt string      `json:"g1_user_prompt,omitempty"`
+	G1Judgment   string      `json:"g1_judgment,omitempty"`
+	G2UserPrompt string      `json:"g2_user_prompt,omitempty"`
+	G2Judgment   string      `json:"g2_judgment,omitempty"`
+	Turn         int         `json:"turn"`
 	// Winner carries a combined-only verdict (no per-order games) in the HF
 	// label terms: model_a = model_1, model_b = model_2.
 	Winner string `json:"winner,omitempty"`
@@ -245,11 +245,11 @@ func (s *Store) ExportVerdicts(ctx context.Context, w io.Writer, judge string) e
 // mt_bench_human_judgments gpt4_pair shape.
 type hfVerdict struct {
 	QuestionID QuestionKey `json:"question_id"`
-	ModelA     string   `json:"model_a"`
-	ModelB     string   `json:"model_b"`
-	Winner     string   `json:"winner"`
-	Judge      []string `json:"judge"`
-	Turn       int      `json:"turn"`
+	ModelA     string      `json:"model_a"`
+	ModelB     string      `json:"model_b"`
+	Winner     string      `json:"winner"`
+	Judge      []string    `json:"judge"`
+	Turn       int         `json:"turn"`
 }
 
 // unknownPairPrompt stands for the prompt of a verdict imported without one
@@ -424,9 +424,9 @@ func (s *Store) ExportBundle(ctx context.Context, dir string) error {
 
 type questionRecOut struct {
 	QuestionID QuestionKey `json:"question_id"`
-	Category   string   `json:"category"`
-	Turns      []string `json:"turns"`
-	Reference  []string `json:"reference,omitempty"`
+	Category   string      `json:"category"`
+	Turns      []string    `json:"turns"`
+	Reference  []string    `json:"reference,omitempty"`
 }
 
 type choiceOut struct {

@@ -309,15 +309,15 @@ type importer struct {
 	now     string // the import's time, to the second, for records that carry none
 	replace bool
 
-	questions  map[int]int    // question id -> number of turns
-	keys       map[string]int // question key -> question id
-	qkeys      map[int]string // question id -> key
+	questions map[int]int    // question id -> number of turns
+	keys      map[string]int // question key -> question id
+	qkeys     map[int]string // question id -> key
 	// nextReserved is the next question id for a key that is not an integer.
 	nextReserved int
-	models     map[string]int64
-	annotators map[string]int64
-	judges     map[string]int64
-	prompts    map[string]string // name -> hash
+	models       map[string]int64
+	annotators   map[string]int64
+	judges       map[string]int64
+	prompts      map[string]string // name -> hash
 
 	// Of the current votes file, for ids derived from a vote's key (see
 	// settle): the largest vote id before it, and the rows of the stored

@@ -8,12 +8,11 @@ import (
 
 type answerRec struct {
 	QuestionID keyField `json:"question_id"`
-	AnswerID   string `json:"answer_id"`
+	AnswerID   string   `json:"answer_id"`
 	Choices    []struct {
 		Turns []string `json:"turns"`
 	} `json:"choices"`
 }
-
 
 func (im *importer) answer(line int, raw []byte, model, source string) (result, error) {
 	var r answerRec
