@@ -8,7 +8,9 @@ package store
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -155,4 +157,27 @@ func keyOrID(keys map[int]string, id int) string {
 		return k
 	}
 	return strconv.Itoa(id)
+}
+
+// QuestionIDsByKey returns the question_id of each key, in order; keys that
+// name no question are an error listing them.
+func (s *Store) QuestionIDsByKey(ctx context.Context, keys []string) ([]int, error) {
+	ids := make([]int, 0, len(keys))
+	var unknown []string
+	for _, k := range keys {
+		var id int
+		err := s.read.QueryRowContext(ctx, `SELECT question_id FROM questions WHERE key = ?`, strings.TrimSpace(k)).Scan(&id)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			unknown = append(unknown, k)
+		case err != nil:
+			return nil, fmt.Errorf("question %s: %w", k, err)
+		default:
+			ids = append(ids, id)
+		}
+	}
+	if len(unknown) > 0 {
+		return nil, fmt.Errorf("no question with key %s: %w", strings.Join(unknown, ", "), ErrNoQuestion)
+	}
+	return ids, nil
 }

@@ -119,6 +119,8 @@ export interface Verdict {
 
 export interface Question {
   question_id: number;
+  /** The question's id as its file spelled it: what the user sees. */
+  question_key?: string;
   category: string;
   turns: string[];
   reference?: string[];
