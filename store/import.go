@@ -87,6 +87,8 @@ type inputFile struct {
 	kind Kind
 	// format is "jsonl", "json" or "csv".
 	format string
+	// pairs is the layout of a pairs file (KindPairs).
+	pairs *pairsFile
 }
 
 // Import reads files and folders in FastChat's MT-Bench layout and the
@@ -161,7 +163,8 @@ func uniqueFiles(files []inputFile) []inputFile {
 var ErrUnrecognised = errors.New("not a file Concord reads; expected FastChat's question.jsonl, judge_prompts.jsonl, " +
 	"model_answer/*.jsonl, reference_answer/*.jsonl or model_judgment/*_pair.jsonl, or a .jsonl, .json or .csv of " +
 	"human votes (question_id, model_a, model_b, winner, judge), pairwise verdicts (question_id, model_1, model_2, g1_winner, g2_winner), " +
-	"prompts (name, prompt_template, type) or questions (question_id, category, turns)")
+	"prompts (name, prompt_template, type), questions (question_id, turns), or pairs with inline texts " +
+	"(a prompt and response_a/response_b, output_1/output_2, response1/response2, conversation_a/conversation_b or chosen/rejected)")
 
 // discover expands a path into recognised files and lists unrecognised ones.
 func discover(root string) ([]inputFile, []string, error) {
@@ -250,6 +253,12 @@ func classify(path string) (inputFile, bool, error) {
 		f.kind = KindVotes
 	case has("question_id", "model_1", "model_2", "g1_winner", "g2_winner"):
 		f.kind = KindJudgments
+	case isPairsShape(keys):
+		f.kind = KindPairs
+		pf := newPairsFile(path, keys)
+		f.pairs = &pf
+	case has("idx", "gpt_result"):
+		f.kind = KindRowVerdicts
 	case has("name", "prompt_template", "type"):
 		f.kind = KindPrompts
 	case has("question_id", "category", "turns"), has("question_id", "turns") && !keys["model"] && !keys["model_id"]:
@@ -317,7 +326,8 @@ type importer struct {
 	models       map[string]int64
 	annotators   map[string]int64
 	judges       map[string]int64
-	prompts      map[string]string // name -> hash
+	prompts      map[string]string  // name -> hash
+	pairRows     map[string]pairRow // row index -> unit, of the pairs files read so far
 
 	// Of the current votes file, for ids derived from a vote's key (see
 	// settle): the largest vote id before it, and the rows of the stored
@@ -333,7 +343,7 @@ type importer struct {
 func newImporter(ctx context.Context, tx *sql.Tx, now time.Time, replace bool) (*importer, error) {
 	im := &importer{ctx: ctx, tx: tx, now: now.UTC().Format(time.RFC3339), replace: replace,
 		questions: map[int]int{}, keys: map[string]int{}, qkeys: map[int]string{}, models: map[string]int64{}, annotators: map[string]int64{},
-		judges: map[string]int64{}, prompts: map[string]string{},
+		judges: map[string]int64{}, prompts: map[string]string{}, pairRows: map[string]pairRow{},
 		stmts: map[string]*sql.Stmt{}}
 	load := func(q string, each func(*sql.Rows) error) error {
 		rows, err := tx.QueryContext(ctx, q)
@@ -447,7 +457,7 @@ func (im *importer) file(f inputFile, fr *FileReport, progress func(int)) error 
 	name := strings.TrimSuffix(filepath.Base(f.path), filepath.Ext(f.path))
 	source := relSource(f.path)
 	var votes *voteWriter
-	if f.kind == KindVotes || f.kind == KindJudgments {
+	if f.kind == KindVotes || f.kind == KindJudgments || f.kind == KindPairs {
 		im.claimed = im.claimed[:0]
 		if err := im.queryRow(`SELECT coalesce(max(id), 0) FROM votes`).Scan(&im.fileStart); err != nil {
 			return err
@@ -459,6 +469,12 @@ func (im *importer) file(f inputFile, fr *FileReport, progress func(int)) error 
 		line, raw, err := rr.Next()
 		if err != nil {
 			return 0, err
+		}
+		switch f.kind {
+		case KindPairs:
+			return im.pair(line, raw, f.pairs, source)
+		case KindRowVerdicts:
+			return im.rowVerdict(line, raw, rowJudge(f.path), source)
 		}
 		return im.record(f.kind, line, raw, name, source)
 	}
