@@ -53,6 +53,13 @@ var promptColumns = []string{"prompt", "instruction", "question", "input"}
 // the prompt's text (see promptKey).
 var keyColumns = []string{"question_id", "prompt_id", "uid", "id"}
 
+// verdictColumns hold another judge's verdict (in one order), named by a
+// judgeColumns column or else "<set>:judge".
+var (
+	verdictColumns = []string{"verdict", "judge_verdict"}
+	judgeColumns   = []string{"judge_model", "evaluator"}
+)
+
 // humanLabelColumns hold one person's label; goldColumns a reference label.
 var (
 	humanLabelColumns = []string{"winner", "preference", "human_label"}
@@ -379,6 +386,22 @@ func (im *importer) pair(line int, raw []byte, pf *pairsFile, source string) (re
 			return 0, err
 		}
 	}
+	for _, c := range verdictColumns {
+		v, ok := r.str(c)
+		if !ok || strings.TrimSpace(v) == "" {
+			continue
+		}
+		judge := pf.set + ":judge"
+		for _, jc := range judgeColumns {
+			if j, ok := r.str(jc); ok && strings.TrimSpace(j) != "" {
+				judge = j
+				break
+			}
+		}
+		if err := im.pairVerdict(line, c, v, judge, pairRow{key, ma, mb}, len(turns), source); err != nil {
+			return 0, err
+		}
+	}
 	// The row counts as its question and answers did; its votes are
 	// counted when written.
 	return res, nil
@@ -439,21 +462,40 @@ func (im *importer) rowVerdict(line int, raw []byte, judge, source string) (resu
 		return 0, fieldErr(line, "idx", "no row %s in a pairs file of this import (import the test set in the same command)", idx)
 	}
 	v, _ := rec.str("gpt_result")
-	g := outcome.Error // PandaLM's "garbage": output the judge's reader could not use
-	if w, err := pairLabel(line, "gpt_result", v); err == nil && w != outcome.BothBad {
+	return im.putRowVerdict(line, "idx", v, judge, row, 1, source)
+}
+
+// pairVerdict writes a judge's verdict given in a pairs file's column; a
+// value that is not a label is refused.
+func (im *importer) pairVerdict(line int, field, v, judge string, row pairRow, turn int, source string) error {
+	if strings.ToLower(strings.TrimSpace(v)) != "error" {
+		if _, err := pairLabel(line, field, v); err != nil {
+			return err
+		}
+	}
+	_, err := im.putRowVerdict(line, field, v, judge, row, turn, source)
+	return err
+}
+
+// putRowVerdict writes a judge's combined verdict v (a label in the row's
+// order; anything else, as PandaLM's "garbage", is the judge's error) on a
+// row's unit.
+func (im *importer) putRowVerdict(line int, field, v, judge string, row pairRow, turn int, source string) (result, error) {
+	g := outcome.Error
+	if w, err := pairLabel(line, field, v); err == nil && w != outcome.BothBad {
 		g = w
 	}
 	m1, m2, swapped := outcome.CanonicalPair(row.modelA, row.modelB)
 	if swapped {
 		g = g.Swap()
 	}
-	qid, err := im.questionID(line, "idx", row.qkey)
+	qid, err := im.questionID(line, field, row.qkey)
 	if err != nil {
 		return 0, err
 	}
-	if err := im.checkUnit(line, qid, m1, m2, 1, "idx", "idx"); err != nil {
+	if err := im.checkUnit(line, qid, m1, m2, turn, field, field); err != nil {
 		return 0, err
 	}
-	return im.putVerdict(line, Verdict{Judge: judge, JudgeModel: judge, QuestionID: qid, Model1: m1, Model2: m2, Turn: 1,
+	return im.putVerdict(line, Verdict{Judge: judge, JudgeModel: judge, QuestionID: qid, Model1: m1, Model2: m2, Turn: turn,
 		Combined: g.Game()}, source)
 }

@@ -74,6 +74,9 @@ func TestImportPairsShapes(t *testing.T) {
 				`"conversation_a": [{"role": "user", "content": "Q1"}, {"role": "assistant", "content": "xa1"}, {"role": "user", "content": "Q2"}, {"role": "assistant", "content": "xa2"}], ` +
 				`"conversation_b": [{"role": "user", "content": "Q1"}, {"role": "assistant", "content": "ya1"}, {"role": "user", "content": "Q2"}, {"role": "assistant", "content": "ya2"}]}` + "\n",
 			pairsCounts{1, 2, 1, 0, []string{"x", "y"}, []string{"conv:winner/human"}}, []string{"tie"}},
+		{"a judge's verdict beside a human label", "judged.jsonl",
+			`{"prompt": "P", "response_a": "x", "response_b": "y", "model_a": "m2", "model_b": "m1", "winner": "b", "verdict": "a", "judge_model": "gpt-4o"}` + "\n",
+			pairsCounts{1, 2, 1, 1, []string{"m1", "m2"}, []string{"judged:winner/human"}}, []string{"model_a"}},
 		{"chosen/rejected", "prefs.jsonl",
 			`{"prompt": "Be kind.", "chosen": "Sure.", "rejected": "No."}` + "\n",
 			pairsCounts{1, 2, 1, 0, []string{"prefs:a", "prefs:b"}, []string{"prefs:chosen/gold"}}, []string{"model_a"}},
@@ -147,6 +150,8 @@ func TestImportPairsBad(t *testing.T) {
 		{"conversation with more answers than questions", "p.jsonl",
 			`{"conversation_a": [{"role": "user", "content": "Q"}, {"role": "assistant", "content": "a"}, {"role": "assistant", "content": "a2"}], "conversation_b": [{"role": "user", "content": "Q"}, {"role": "assistant", "content": "b"}]}` + "\n",
 			[]string{"line 1", `field "conversation_a"`, "1 user messages but 2 assistant messages"}},
+		{"verdict outside the allowed values", "p.jsonl", `{"prompt": "q", "response_a": "x", "response_b": "y", "verdict": "maybe"}` + "\n",
+			[]string{"line 1", `field "verdict"`, `"maybe"`}},
 		{"same model twice", "p.jsonl", `{"prompt": "q", "response_a": "x", "response_b": "y", "model_a": "m", "model_b": "m"}` + "\n",
 			[]string{"line 1", `field "model_b"`, "same model"}},
 		{"response as an object", "p.jsonl", `{"prompt": "q", "response_a": {"text": "x"}, "response_b": "y"}` + "\n",
