@@ -257,6 +257,8 @@ func classify(path string) (inputFile, bool, error) {
 		f.kind = KindPairs
 		pf := newPairsFile(path, keys)
 		f.pairs = &pf
+	case isAnswersTableShape(keys):
+		f.kind = KindAnswersTable
 	case has("idx", "gpt_result"):
 		f.kind = KindRowVerdicts
 	case has("name", "prompt_template", "type"):
@@ -475,6 +477,8 @@ func (im *importer) file(f inputFile, fr *FileReport, progress func(int)) error 
 			return im.pair(line, raw, f.pairs, source)
 		case KindRowVerdicts:
 			return im.rowVerdict(line, raw, rowJudge(f.path), source)
+		case KindAnswersTable:
+			return im.answerRow(line, raw, source)
 		}
 		return im.record(f.kind, line, raw, name, source)
 	}
