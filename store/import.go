@@ -41,6 +41,12 @@ type ImportOptions struct {
 	Replace bool
 	// Progress, when set, is called as files are read.
 	Progress func(ImportProgress)
+	// Map renames the files' columns to the fields the importers read
+	// (field -> the file's column, see ParseColumnMap).
+	Map map[string]string
+	// DryRun reads and checks everything and reports what an import would
+	// store, with a preview of each file's first rows, and writes nothing.
+	DryRun bool
 }
 
 // ImportProgress reports how far an import has got.
@@ -60,6 +66,11 @@ type FileReport struct {
 	Added     int    `json:"added"`
 	Unchanged int    `json:"unchanged"`
 	Replaced  int    `json:"replaced"`
+	// Columns says which of the file's columns fill what (pairs and
+	// answers tables): "prompt": "instruction", "annotator1": "pandalm:annotator1".
+	Columns map[string]string `json:"columns,omitempty"`
+	// Preview is the first rows as stored (pairs and answers tables).
+	Preview []PreviewRow `json:"preview,omitempty"`
 }
 
 // ImportReport is the outcome of an import.
@@ -89,6 +100,10 @@ type inputFile struct {
 	format string
 	// pairs is the layout of a pairs file (KindPairs).
 	pairs *pairsFile
+	// keys are the field names of the first record (after the column map);
+	// colMap is that map.
+	keys   map[string]bool
+	colMap map[string]string
 }
 
 // Import reads files and folders in FastChat's MT-Bench layout and the
@@ -99,7 +114,7 @@ func (s *Store) Import(ctx context.Context, paths []string, opts ImportOptions) 
 	rep := &ImportReport{Unrecognised: []string{}}
 	var files []inputFile
 	for _, p := range paths {
-		fs, unrec, err := discover(p)
+		fs, unrec, err := discover(p, opts.Map)
 		if err != nil {
 			return nil, err
 		}
@@ -113,6 +128,7 @@ func (s *Store) Import(ctx context.Context, paths []string, opts ImportOptions) 
 		if err != nil {
 			return err
 		}
+		im.colMap = opts.Map
 		defer im.close()
 		for i, f := range files {
 			fr := FileReport{Path: f.path, Kind: f.kind}
@@ -133,8 +149,14 @@ func (s *Store) Import(ctx context.Context, paths []string, opts ImportOptions) 
 				opts.Progress(ImportProgress{File: f.path, Kind: f.kind, Records: fr.Records, DoneFiles: i + 1, TotalFiles: len(files)})
 			}
 		}
+		if opts.DryRun {
+			return errDryRun
+		}
 		return nil
 	})
+	if opts.DryRun && errors.Is(err, errDryRun) {
+		return rep, nil
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -167,13 +189,13 @@ var ErrUnrecognised = errors.New("not a file Concord reads; expected FastChat's 
 	"(a prompt and response_a/response_b, output_1/output_2, response1/response2, conversation_a/conversation_b or chosen/rejected)")
 
 // discover expands a path into recognised files and lists unrecognised ones.
-func discover(root string) ([]inputFile, []string, error) {
+func discover(root string, colMap map[string]string) ([]inputFile, []string, error) {
 	st, err := os.Stat(root)
 	if err != nil {
 		return nil, nil, fmt.Errorf("import %s: %w", root, err)
 	}
 	if !st.IsDir() {
-		f, ok, err := classify(root)
+		f, ok, err := classify(root, colMap)
 		if err != nil {
 			return nil, nil, &ImportError{Path: root, Err: err}
 		}
@@ -194,7 +216,7 @@ func discover(root string) ([]inputFile, []string, error) {
 			}
 			return nil
 		}
-		f, ok, err := classify(p)
+		f, ok, err := classify(p, colMap)
 		if err != nil {
 			return &ImportError{Path: p, Err: err}
 		}
@@ -210,7 +232,7 @@ func discover(root string) ([]inputFile, []string, error) {
 
 // classify recognises a file by its name and folder, then by the shape of its
 // first record. Empty files are an error; unknown shapes are not recognised.
-func classify(path string) (inputFile, bool, error) {
+func classify(path string, colMap map[string]string) (inputFile, bool, error) {
 	ext := strings.ToLower(filepath.Ext(path))
 	base := filepath.Base(path)
 	dir := filepath.Base(filepath.Dir(path))
@@ -237,6 +259,10 @@ func classify(path string) (inputFile, bool, error) {
 	if err != nil {
 		return inputFile{}, false, err
 	}
+	if missing := renameKeys(keys, colMap); missing != "" {
+		return inputFile{}, false, fieldErr(1, missing, "no such column (named in the column map)")
+	}
+	f.keys, f.colMap = keys, colMap
 	if f.kind != "" {
 		return f, true, nil
 	}
@@ -330,6 +356,8 @@ type importer struct {
 	judges       map[string]int64
 	prompts      map[string]string  // name -> hash
 	pairRows     map[string]pairRow // row index -> unit, of the pairs files read so far
+	colMap       map[string]string  // field -> the file's column (ImportOptions.Map)
+	preview      *[]PreviewRow      // of the current file, when it previews
 
 	// Of the current votes file, for ids derived from a vote's key (see
 	// settle): the largest vote id before it, and the rows of the stored
@@ -467,10 +495,22 @@ func (im *importer) file(f inputFile, fr *FileReport, progress func(int)) error 
 		votes = im.startVoteWriter()
 		defer votes.finish()
 	}
+	im.preview = nil
+	switch f.kind {
+	case KindPairs, KindAnswersTable:
+		fr.Preview = []PreviewRow{}
+		im.preview = &fr.Preview
+		fr.Columns = f.columns()
+	}
 	next := func() (result, error) {
 		line, raw, err := rr.Next()
 		if err != nil {
 			return 0, err
+		}
+		if len(im.colMap) > 0 {
+			if raw, err = renameRecord(line, raw, im.colMap); err != nil {
+				return 0, err
+			}
 		}
 		switch f.kind {
 		case KindPairs:
@@ -482,7 +522,7 @@ func (im *importer) file(f inputFile, fr *FileReport, progress func(int)) error 
 		}
 		return im.record(f.kind, line, raw, name, source)
 	}
-	if cr, ok := rr.(*csvReader); ok && f.kind == KindVotes {
+	if cr, ok := rr.(*csvReader); ok && f.kind == KindVotes && len(im.colMap) == 0 {
 		if set, ok := csvVoteColumns(cr.header); ok {
 			next = func() (result, error) {
 				line, cells, err := cr.row()

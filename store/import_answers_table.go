@@ -120,5 +120,6 @@ func (im *importer) answerRow(line int, raw []byte, source string) (result, erro
 	if err != nil {
 		return 0, err
 	}
+	im.addPreview(PreviewRow{Line: line, Key: key, Prompt: text, ModelA: model})
 	return worse(res, ar), nil
 }

@@ -86,6 +86,9 @@ type pairsFile struct {
 
 type labelColumn struct {
 	field, annotator, group string
+	// fromRow: the annotator is named by the row's annotator column (a long
+	// table, one row per annotator and pair).
+	fromRow bool
 }
 
 // setName names a file's data set: PandaLM's test set by its shape, else the
@@ -122,11 +125,13 @@ func newPairsFile(path string, keys map[string]bool) pairsFile {
 		switch {
 		case annotatorColumn.MatchString(k):
 			n := annotatorColumn.FindStringSubmatch(k)[1]
-			pf.labels = append(pf.labels, labelColumn{k, pf.set + ":annotator" + n, pf.set})
+			pf.labels = append(pf.labels, labelColumn{field: k, annotator: pf.set + ":annotator" + n, group: pf.set})
+		case contains(humanLabelColumns, k) && keys["annotator"]:
+			pf.labels = append(pf.labels, labelColumn{k, "(the row's annotator)", pf.set, true})
 		case contains(humanLabelColumns, k):
-			pf.labels = append(pf.labels, labelColumn{k, pf.set + ":" + k, "human"})
+			pf.labels = append(pf.labels, labelColumn{field: k, annotator: pf.set + ":" + k, group: "human"})
 		case contains(goldColumns, k):
-			pf.labels = append(pf.labels, labelColumn{k, pf.set + ":gold", "gold"})
+			pf.labels = append(pf.labels, labelColumn{field: k, annotator: pf.set + ":gold", group: "gold"})
 		}
 	}
 	return pf
@@ -368,6 +373,7 @@ func (im *importer) pair(line int, raw []byte, pf *pairsFile, source string) (re
 	if idx, ok := r.str("idx"); ok {
 		im.pairRows[idx] = pairRow{qkey: key, modelA: ma, modelB: mb}
 	}
+	preview := PreviewRow{Line: line, Key: key, Prompt: strings.Join(turns, " / "), ModelA: ma, ModelB: mb, Labels: map[string]string{}}
 	for _, lc := range pf.labels {
 		v, ok := r.str(lc.field)
 		if !ok || strings.TrimSpace(v) == "" {
@@ -377,12 +383,20 @@ func (im *importer) pair(line int, raw []byte, pf *pairsFile, source string) (re
 		if err != nil {
 			return 0, err
 		}
+		if lc.fromRow {
+			name, ok := r.str("annotator")
+			if !ok || strings.TrimSpace(name) == "" {
+				return 0, fieldErr(line, "annotator", "missing: a labelled row names its annotator")
+			}
+			lc.annotator = strings.TrimSpace(name)
+		}
+		preview.Labels[lc.annotator] = w.HFVote()
 		if err := im.pairVote(line, key, ma, mb, len(turns), w, lc, source); err != nil {
 			return 0, err
 		}
 	}
 	if pf.resp == [2]string{"chosen", "rejected"} {
-		if err := im.pairVote(line, key, ma, mb, len(turns), outcome.First, labelColumn{"chosen", pf.set + ":chosen", "gold"}, source); err != nil {
+		if err := im.pairVote(line, key, ma, mb, len(turns), outcome.First, labelColumn{field: "chosen", annotator: pf.set + ":chosen", group: "gold"}, source); err != nil {
 			return 0, err
 		}
 	}
@@ -401,7 +415,9 @@ func (im *importer) pair(line int, raw []byte, pf *pairsFile, source string) (re
 		if err := im.pairVerdict(line, c, v, judge, pairRow{key, ma, mb}, len(turns), source); err != nil {
 			return 0, err
 		}
+		preview.Labels[judge] = v
 	}
+	im.addPreview(preview)
 	// The row counts as its question and answers did; its votes are
 	// counted when written.
 	return res, nil
