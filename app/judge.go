@@ -44,7 +44,7 @@ type JudgeRequest struct {
 	Prompt      string   `json:"prompt"`    // "concord" (default), "fastchat" or a prompt name
 	Models      []string `json:"models"`    // all pairs among these; empty: all models
 	Pairs       []string `json:"pairs"`     // "a:b"; overrides Models
-	Turns       []int    `json:"turns"`     // default 1, 2
+	Turns       []int    `json:"turns"`     // default: every turn each question has
 	Categories  []string `json:"categories"`
 	QuestionIDs []int    `json:"questionIds"`
 	// QuestionKeys selects questions by key as the user types them ("81",
