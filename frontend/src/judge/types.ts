@@ -109,6 +109,7 @@ export interface Verdict {
   prompt: string;
   prompt_hash?: string;
   question_id: number;
+  question_key?: string;
   model_1: string;
   model_2: string;
   turn: number;
