@@ -31,6 +31,7 @@ type AnnotateItem struct {
 	Pos          int            `json:"pos"`
 	Turn         int            `json:"turn"`
 	Turns        []int          `json:"turns"`
+	QuestionKey  string         `json:"question_key"` // the question's id as its file spelled it, for the header
 	Category     string         `json:"category"`
 	Questions    []string       `json:"questions"`
 	Left         []string       `json:"left"`
@@ -169,7 +170,7 @@ func fillItem(ctx context.Context, s *store.Store, st *store.Study, item *Annota
 		return xs
 	}
 	item.Pos, item.Turn, item.Turns, item.Progress = n.Entry.Pos, n.Turn, n.Entry.Turns, n.Progress
-	item.Category = c.Category
+	item.QuestionKey, item.Category = c.Key, c.Category
 	item.Questions = upTo(c.Questions)
 	item.Left = upTo(c.Answers[n.Entry.Left])
 	item.Right = upTo(c.Answers[n.Entry.Right()])

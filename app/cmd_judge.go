@@ -79,9 +79,7 @@ saved by the app; it is never stored or printed.`,
 			if req.Turns, err = parseInts(turns); err != nil {
 				return usagef("--turns: %v", err)
 			}
-			if req.QuestionIDs, err = parseInts(questions); err != nil {
-				return usagef("--questions: %v", err)
-			}
+			req.QuestionKeys = splitList(questions)
 			if _, err := parsePairs(req.Pairs); err != nil {
 				return usagef("--pairs: %v", err)
 			}
@@ -98,9 +96,9 @@ saved by the app; it is never stored or printed.`,
 	f.StringVar(&req.Name, "name", "", "judge name for reports and exports (default: the model)")
 	f.StringVar(&models, "models", "", "comma-separated models: judge every pair among them (default: all models)")
 	f.StringVar(&pairs, "pairs", "", "comma-separated model pairs a:b (instead of --models)")
-	f.StringVar(&turns, "turns", "1,2", "turns to judge")
+	f.StringVar(&turns, "turns", "", "comma-separated turns to judge (default: every turn each question has)")
 	f.StringVar(&cats, "categories", "", "comma-separated question categories (default: all)")
-	f.StringVar(&questions, "questions", "", "comma-separated question ids (default: all)")
+	f.StringVar(&questions, "questions", "", "comma-separated question ids as the files spell them, e.g. 81,writing_1 (default: all)")
 	f.Int64Var(&req.StudyID, "study", 0, "judge exactly this study's items, each (question, pair) in the study's turns (see concord study list); instead of the selection flags")
 	f.IntVar(&req.Concurrency, "concurrency", judge.DefaultConcurrency, "concurrent requests")
 	f.IntVar(&req.RPM, "rpm", 0, "requests per minute limit (0: none)")

@@ -62,7 +62,7 @@ func (c *cli) studyCreateCmd() *cobra.Command {
 	f.StringVar(&models, "models", "", "compare every pair of these models (comma-separated)")
 	f.StringVar(&pairs, "pairs", "", "explicit pairs a:b,c:d (instead of --models)")
 	f.StringVar(&cats, "categories", "", "only these categories (default: all)")
-	f.StringVar(&turns, "turns", "1,2", "turns to vote")
+	f.StringVar(&turns, "turns", "", "comma-separated turns to vote (default: every turn each question has)")
 	f.IntVar(&spec.Sample, "sample", 0, "draw this many items, stratified by category (0: all)")
 	f.Int64Var(&spec.Seed, "seed", 1, "seed for sampling and every annotator's order")
 	f.BoolVar(&spec.ShowReference, "show-reference", false, "show reference answers for math, reasoning and coding")

@@ -44,15 +44,18 @@ type JudgeRequest struct {
 	Prompt      string   `json:"prompt"`    // "concord" (default), "fastchat" or a prompt name
 	Models      []string `json:"models"`    // all pairs among these; empty: all models
 	Pairs       []string `json:"pairs"`     // "a:b"; overrides Models
-	Turns       []int    `json:"turns"`     // default 1, 2
+	Turns       []int    `json:"turns"`     // default: every turn each question has
 	Categories  []string `json:"categories"`
 	QuestionIDs []int    `json:"questionIds"`
-	StudyID     int64    `json:"studyId"` // judge exactly this study's (question, pair, turn) units; the fields above are ignored
-	Concurrency int      `json:"concurrency"`
-	RPM         int      `json:"rpm"`
-	TPM         int      `json:"tpm"`
-	TimeoutSec  float64  `json:"timeoutSec"`
-	APIKeyEnv   string   `json:"apiKeyEnv"` // default OPENAI_API_KEY
+	// QuestionKeys selects questions by key as the user types them ("81",
+	// "writing_1"), added to QuestionIDs.
+	QuestionKeys []string `json:"questionKeys,omitempty"`
+	StudyID      int64    `json:"studyId"` // judge exactly this study's (question, pair, turn) units; the fields above are ignored
+	Concurrency  int      `json:"concurrency"`
+	RPM          int      `json:"rpm"`
+	TPM          int      `json:"tpm"`
+	TimeoutSec   float64  `json:"timeoutSec"`
+	APIKeyEnv    string   `json:"apiKeyEnv"` // default OPENAI_API_KEY
 }
 
 // JudgePlan is a dry run: what a run would do. It never holds the key.
@@ -137,6 +140,13 @@ func prepareJudge(ctx context.Context, st *store.Store, req JudgeRequest, getenv
 		return nil, err
 	}
 	sel := judge.Selection{Models: req.Models, Turns: req.Turns, Categories: req.Categories, QuestionIDs: req.QuestionIDs}
+	if len(req.QuestionKeys) > 0 {
+		ids, err := st.QuestionIDsByKey(ctx, req.QuestionKeys)
+		if err != nil {
+			return nil, err
+		}
+		sel.QuestionIDs = append(append([]int(nil), sel.QuestionIDs...), ids...)
+	}
 	if req.StudyID != 0 {
 		if sel, err = studySelection(ctx, st, req.StudyID); err != nil {
 			return nil, err

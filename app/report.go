@@ -101,6 +101,7 @@ type auditInput struct {
 // question's category and each answer's length in runes, per turn.
 type unitFacts struct {
 	category map[int]string
+	key      map[int]string // question id -> key, as the user knows it
 	lengths  map[answerKey][]int
 }
 
@@ -122,9 +123,10 @@ func loadUnitFacts(ctx context.Context, s *store.Store) (*unitFacts, error) {
 	if err != nil {
 		return nil, err
 	}
-	f := &unitFacts{category: make(map[int]string, len(questions))}
+	f := &unitFacts{category: make(map[int]string, len(questions)), key: make(map[int]string, len(questions))}
 	for _, q := range questions {
 		f.category[q.ID] = q.Category
+		f.key[q.ID] = q.Key
 	}
 	answers, err := s.Answers(ctx)
 	if err != nil {

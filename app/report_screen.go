@@ -33,6 +33,7 @@ type DisagreementFilter struct {
 // ties). ModelA sorts before ModelB; verdicts are in those terms.
 type DisagreementUnit struct {
 	QuestionID     int    `json:"question_id"`
+	QuestionKey    string `json:"question_key"` // the question's id as its file spelled it
 	Category       string `json:"category"`
 	ModelA         string `json:"model_a"`
 	ModelB         string `json:"model_b"`
@@ -75,6 +76,7 @@ type UnitGame struct {
 // untrusted Markdown.
 type UnitDetail struct {
 	QuestionID   int        `json:"question_id"`
+	QuestionKey  string     `json:"question_key"`
 	Category     string     `json:"category"`
 	Turn         int        `json:"turn"`
 	Prompts      []string   `json:"prompts"` // the question's turns up to Turn
@@ -178,7 +180,7 @@ func disagreements(ctx context.Context, s *store.Store, f DisagreementFilter) ([
 		if !keep(k) || verdictClass(v.Combined) == 0 {
 			continue
 		}
-		u := &DisagreementUnit{QuestionID: k.q, Category: category[k.q], ModelA: k.a, ModelB: k.b, Turn: k.turn, Judge: judge,
+		u := &DisagreementUnit{QuestionID: k.q, QuestionKey: facts.key[k.q], Category: category[k.q], ModelA: k.a, ModelB: k.b, Turn: k.turn, Judge: judge,
 			JudgeVerdict: modelTerms(v.Combined, swapped)}
 		g1, g2 := v.G1, v.G2
 		if swapped { // the store keeps Model1 < Model2, so this is only defensive
@@ -271,7 +273,7 @@ func unitDetail(ctx context.Context, s *store.Store, question int, modelA, model
 	if err != nil {
 		return nil, fmt.Errorf("unit detail: %w", err)
 	}
-	d.Category, d.Prompts, d.Reference = q.Category, upTo(q.Turns, turn), upTo(q.Reference, turn)
+	d.QuestionKey, d.Category, d.Prompts, d.Reference = q.Key, q.Category, upTo(q.Turns, turn), upTo(q.Reference, turn)
 	answers, err := s.QuestionAnswers(ctx, question)
 	if err != nil {
 		return nil, fmt.Errorf("unit detail: %w", err)

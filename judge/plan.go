@@ -50,7 +50,7 @@ func (t Task) EstimatedTokensIn() int {
 type Selection struct {
 	Models      []string    // every pair among these models
 	Pairs       [][2]string // explicit pairs; when set, Models is ignored
-	Turns       []int       // default 1 and 2
+	Turns       []int       // default: every turn each question has
 	Categories  []string
 	QuestionIDs []int
 	Units       []Unit // explicit units (e.g. a study's items); when set, the fields above are ignored
@@ -169,12 +169,9 @@ func selectUnits(qs []store.Question, models map[string]bool, sel Selection) ([]
 			}
 		}
 	}
-	turns := sel.Turns
-	if len(turns) == 0 {
-		turns = []int{1, 2}
-	}
 	var units []Unit
 	for _, q := range qs {
+		turns := questionTurns(sel.Turns, len(q.Turns))
 		if len(sel.Categories) > 0 && !slices.Contains(sel.Categories, q.Category) {
 			continue
 		}
@@ -188,6 +185,19 @@ func selectUnits(qs []store.Question, models map[string]bool, sel Selection) ([]
 		}
 	}
 	return units, nil
+}
+
+// questionTurns is the turns selected, or by default every turn a question
+// has (one for a single-turn set, two for MT-Bench).
+func questionTurns(selected []int, n int) []int {
+	if len(selected) > 0 {
+		return selected
+	}
+	turns := make([]int, n)
+	for i := range turns {
+		turns[i] = i + 1
+	}
+	return turns
 }
 
 // Price is a model's price in US dollars per million tokens.

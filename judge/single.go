@@ -143,11 +143,8 @@ func BuildSingleTasks(m Material, sel Selection, set PromptSet) (tasks []SingleT
 		}
 		sort.Strings(models)
 		models = slices.Compact(models)
-		turns := sel.Turns
-		if len(turns) == 0 {
-			turns = []int{1, 2}
-		}
 		for _, q := range m.Questions {
+			turns := questionTurns(sel.Turns, len(q.Turns))
 			if len(sel.Categories) > 0 && !slices.Contains(sel.Categories, q.Category) {
 				continue
 			}

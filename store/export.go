@@ -20,21 +20,21 @@ import (
 // exportVote is a human vote in the Hugging Face mt_bench_human_judgments
 // shape, which FastChat's compute_agreement.py reads, plus Concord's fields.
 type exportVote struct {
-	QuestionID int       `json:"question_id"`
-	ModelA     string    `json:"model_a"`
-	ModelB     string    `json:"model_b"`
-	Winner     string    `json:"winner"`
-	Judge      string    `json:"judge"`
-	ConvA      []message `json:"conversation_a,omitempty"`
-	ConvB      []message `json:"conversation_b,omitempty"`
-	Turn       int       `json:"turn"`
-	VoteID     string    `json:"vote_id"`
-	Group      string    `json:"group"`
-	Category   string    `json:"category,omitempty"`
-	Left       string    `json:"left_model,omitempty"`
-	TimeMS     int64     `json:"time_ms,omitempty"`
-	Rationale  string    `json:"rationale,omitempty"`
-	CreatedAt  string    `json:"created_at"`
+	QuestionID QuestionKey `json:"question_id"`
+	ModelA     string      `json:"model_a"`
+	ModelB     string      `json:"model_b"`
+	Winner     string      `json:"winner"`
+	Judge      string      `json:"judge"`
+	ConvA      []message   `json:"conversation_a,omitempty"`
+	ConvB      []message   `json:"conversation_b,omitempty"`
+	Turn       int         `json:"turn"`
+	VoteID     string      `json:"vote_id"`
+	Group      string      `json:"group"`
+	Category   string      `json:"category,omitempty"`
+	Left       string      `json:"left_model,omitempty"`
+	TimeMS     int64       `json:"time_ms,omitempty"`
+	Rationale  string      `json:"rationale,omitempty"`
+	CreatedAt  string      `json:"created_at"`
 }
 
 // hfWinner maps a stored vote winner to the HF label; "both bad" is
@@ -50,6 +50,10 @@ func hfWinner(w string) string {
 // with conversations, or as the label-only CSV (format "csv").
 func (s *Store) ExportVotes(ctx context.Context, w io.Writer, format, group string) error {
 	votes, err := s.Votes(ctx, group)
+	if err != nil {
+		return err
+	}
+	keys, err := s.questionKeys(ctx)
 	if err != nil {
 		return err
 	}
@@ -80,7 +84,7 @@ func (s *Store) ExportVotes(ctx context.Context, w io.Writer, format, group stri
 		cw := csv.NewWriter(bw)
 		cw.Write([]string{"question_id", "model_a", "model_b", "winner", "judge", "turn"})
 		for _, v := range votes {
-			cw.Write([]string{strconv.Itoa(v.QuestionID), v.ModelA, v.ModelB, hfWinner(v.Winner), v.Annotator, strconv.Itoa(v.Turn)})
+			cw.Write([]string{keyOrID(keys, v.QuestionID), v.ModelA, v.ModelB, hfWinner(v.Winner), v.Annotator, strconv.Itoa(v.Turn)})
 		}
 		cw.Flush()
 		if err := cw.Error(); err != nil {
@@ -106,7 +110,7 @@ func (s *Store) ExportVotes(ctx context.Context, w io.Writer, format, group stri
 		records := newRecordWriter(bw, format == "json")
 		for _, v := range votes {
 			q := questions[v.QuestionID]
-			e := exportVote{QuestionID: v.QuestionID, ModelA: v.ModelA, ModelB: v.ModelB, Winner: hfWinner(v.Winner),
+			e := exportVote{QuestionID: QuestionKey(keyOrID(keys, v.QuestionID)), ModelA: v.ModelA, ModelB: v.ModelB, Winner: hfWinner(v.Winner),
 				Judge: v.Annotator, Turn: v.Turn, VoteID: v.UID, Group: v.Group, Category: q.Category, Left: v.Left,
 				TimeMS: v.TimeMS, Rationale: v.Rationale, CreatedAt: v.CreatedAt.UTC().Format(time.RFC3339Nano),
 				ConvA: conversation(q.Turns, byKey[fmt.Sprint(v.QuestionID, "\x00", v.ModelA)], v.Turn),
@@ -184,17 +188,17 @@ func conversation(questions, answers []string, turn int) []message {
 
 // exportVerdict is FastChat's model_judgment/*_pair.jsonl record.
 type exportVerdict struct {
-	QuestionID   int      `json:"question_id"`
-	Model1       string   `json:"model_1"`
-	Model2       string   `json:"model_2"`
-	G1Winner     string   `json:"g1_winner,omitempty"`
-	G2Winner     string   `json:"g2_winner,omitempty"`
-	Judge        []string `json:"judge"`
-	G1UserPrompt string   `json:"g1_user_prompt,omitempty"`
-	G1Judgment   string   `json:"g1_judgment,omitempty"`
-	G2UserPrompt string   `json:"g2_user_prompt,omitempty"`
-	G2Judgment   string   `json:"g2_judgment,omitempty"`
-	Turn         int      `json:"turn"`
+	QuestionID   QuestionKey `json:"question_id"`
+	Model1       string      `json:"model_1"`
+	Model2       string      `json:"model_2"`
+	G1Winner     string      `json:"g1_winner,omitempty"`
+	G2Winner     string      `json:"g2_winner,omitempty"`
+	Judge        []string    `json:"judge"`
+	G1UserPrompt string      `json:"g1_user_prompt,omitempty"`
+	G1Judgment   string      `json:"g1_judgment,omitempty"`
+	G2UserPrompt string      `json:"g2_user_prompt,omitempty"`
+	G2Judgment   string      `json:"g2_judgment,omitempty"`
+	Turn         int         `json:"turn"`
 	// Winner carries a combined-only verdict (no per-order games) in the HF
 	// label terms: model_a = model_1, model_b = model_2.
 	Winner string `json:"winner,omitempty"`
@@ -210,11 +214,15 @@ func (s *Store) ExportVerdicts(ctx context.Context, w io.Writer, judge string) e
 	if err != nil {
 		return err
 	}
+	keys, err := s.questionKeys(ctx)
+	if err != nil {
+		return err
+	}
 	bw := bufio.NewWriter(w)
 	enc := json.NewEncoder(bw)
 	enc.SetEscapeHTML(false)
 	for _, v := range vs {
-		e := exportVerdict{QuestionID: v.QuestionID, Model1: v.Model1, Model2: v.Model2, Judge: []string{v.Judge, v.Prompt}, Turn: v.Turn}
+		e := exportVerdict{QuestionID: QuestionKey(keyOrID(keys, v.QuestionID)), Model1: v.Model1, Model2: v.Model2, Judge: []string{v.Judge, v.Prompt}, Turn: v.Turn}
 		if v.G1 != nil && v.G2 != nil {
 			e.G1Winner, e.G1Judgment, e.G1UserPrompt = v.G1.Winner, v.G1.Judgment, v.G1.UserPrompt
 			e.G2Winner, e.G2Judgment, e.G2UserPrompt = v.G2.Winner, v.G2.Judgment, v.G2.UserPrompt
@@ -236,12 +244,12 @@ func (s *Store) ExportVerdicts(ctx context.Context, w io.Writer, judge string) e
 // hfVerdict is a combined judge verdict in the Hugging Face
 // mt_bench_human_judgments gpt4_pair shape.
 type hfVerdict struct {
-	QuestionID int      `json:"question_id"`
-	ModelA     string   `json:"model_a"`
-	ModelB     string   `json:"model_b"`
-	Winner     string   `json:"winner"`
-	Judge      []string `json:"judge"`
-	Turn       int      `json:"turn"`
+	QuestionID QuestionKey `json:"question_id"`
+	ModelA     string      `json:"model_a"`
+	ModelB     string      `json:"model_b"`
+	Winner     string      `json:"winner"`
+	Judge      []string    `json:"judge"`
+	Turn       int         `json:"turn"`
 }
 
 // unknownPairPrompt stands for the prompt of a verdict imported without one
@@ -259,6 +267,10 @@ func (s *Store) ExportVerdictsHF(ctx context.Context, w io.Writer, judge string)
 	if err != nil {
 		return err
 	}
+	keys, err := s.questionKeys(ctx)
+	if err != nil {
+		return err
+	}
 	bw := bufio.NewWriter(w)
 	records := newRecordWriter(bw, true)
 	for _, v := range vs {
@@ -271,7 +283,7 @@ func (s *Store) ExportVerdictsHF(ctx context.Context, w io.Writer, judge string)
 		if prompt == "" {
 			prompt = unknownPairPrompt
 		}
-		if err := records.write(hfVerdict{QuestionID: v.QuestionID, ModelA: v.Model1, ModelB: v.Model2, Winner: winner,
+		if err := records.write(hfVerdict{QuestionID: QuestionKey(keyOrID(keys, v.QuestionID)), ModelA: v.Model1, ModelB: v.Model2, Winner: winner,
 			Judge: []string{v.Judge, prompt}, Turn: v.Turn}); err != nil {
 			return fmt.Errorf("export verdicts: %w", err)
 		}
@@ -314,13 +326,17 @@ func (s *Store) ExportBundle(ctx context.Context, dir string) error {
 	}
 	if err := writeFile("question.jsonl", func(enc *json.Encoder) error {
 		for _, q := range qs {
-			if err := enc.Encode(questionRecOut{q.ID, q.Category, q.Turns, q.Reference}); err != nil {
+			if err := enc.Encode(questionRecOut{QuestionKey(q.Key), q.Category, q.Turns, q.Reference}); err != nil {
 				return err
 			}
 		}
 		return nil
 	}); err != nil {
 		return err
+	}
+	keys := make(map[int]string, len(qs))
+	for _, q := range qs {
+		keys[q.ID] = q.Key
 	}
 	answers, err := s.Answers(ctx)
 	if err != nil {
@@ -333,7 +349,7 @@ func (s *Store) ExportBundle(ctx context.Context, dir string) error {
 	for m, as := range byModel {
 		if err := writeFile(filepath.Join("model_answer", m+".jsonl"), func(enc *json.Encoder) error {
 			for _, a := range as {
-				if err := enc.Encode(answerRecOut{a.QuestionID, m, []choiceOut{{0, a.Turns}}}); err != nil {
+				if err := enc.Encode(answerRecOut{QuestionKey(keyOrID(keys, a.QuestionID)), m, []choiceOut{{0, a.Turns}}}); err != nil {
 					return err
 				}
 			}
@@ -353,7 +369,7 @@ func (s *Store) ExportBundle(ctx context.Context, dir string) error {
 	for m, rs := range byRef {
 		if err := writeFile(filepath.Join("reference_answer", m+".jsonl"), func(enc *json.Encoder) error {
 			for _, r := range rs {
-				if err := enc.Encode(answerRecOut{r.QuestionID, m, []choiceOut{{0, r.Turns}}}); err != nil {
+				if err := enc.Encode(answerRecOut{QuestionKey(keyOrID(keys, r.QuestionID)), m, []choiceOut{{0, r.Turns}}}); err != nil {
 					return err
 				}
 			}
@@ -407,10 +423,10 @@ func (s *Store) ExportBundle(ctx context.Context, dir string) error {
 }
 
 type questionRecOut struct {
-	QuestionID int      `json:"question_id"`
-	Category   string   `json:"category"`
-	Turns      []string `json:"turns"`
-	Reference  []string `json:"reference,omitempty"`
+	QuestionID QuestionKey `json:"question_id"`
+	Category   string      `json:"category"`
+	Turns      []string    `json:"turns"`
+	Reference  []string    `json:"reference,omitempty"`
 }
 
 type choiceOut struct {
@@ -419,7 +435,7 @@ type choiceOut struct {
 }
 
 type answerRecOut struct {
-	QuestionID int         `json:"question_id"`
+	QuestionID QuestionKey `json:"question_id"`
 	ModelID    string      `json:"model_id"`
 	Choices    []choiceOut `json:"choices"`
 }

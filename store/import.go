@@ -41,6 +41,12 @@ type ImportOptions struct {
 	Replace bool
 	// Progress, when set, is called as files are read.
 	Progress func(ImportProgress)
+	// Map renames the files' columns to the fields the importers read
+	// (field -> the file's column, see ParseColumnMap).
+	Map map[string]string
+	// DryRun reads and checks everything and reports what an import would
+	// store, with a preview of each file's first rows, and writes nothing.
+	DryRun bool
 }
 
 // ImportProgress reports how far an import has got.
@@ -60,6 +66,11 @@ type FileReport struct {
 	Added     int    `json:"added"`
 	Unchanged int    `json:"unchanged"`
 	Replaced  int    `json:"replaced"`
+	// Columns says which of the file's columns fill what (pairs and
+	// answers tables): "prompt": "instruction", "annotator1": "pandalm:annotator1".
+	Columns map[string]string `json:"columns,omitempty"`
+	// Preview is the first rows as stored (pairs and answers tables).
+	Preview []PreviewRow `json:"preview,omitempty"`
 }
 
 // ImportReport is the outcome of an import.
@@ -87,6 +98,12 @@ type inputFile struct {
 	kind Kind
 	// format is "jsonl", "json" or "csv".
 	format string
+	// pairs is the layout of a pairs file (KindPairs).
+	pairs *pairsFile
+	// keys are the field names of the first record (after the column map);
+	// colMap is that map.
+	keys   map[string]bool
+	colMap map[string]string
 }
 
 // Import reads files and folders in FastChat's MT-Bench layout and the
@@ -107,7 +124,7 @@ func (s *Store) Import(ctx context.Context, paths []string, opts ImportOptions) 
 			packages = append(packages, pkg)
 			continue
 		}
-		fs, unrec, err := discover(p)
+		fs, unrec, err := discover(p, opts.Map)
 		if err != nil {
 			return nil, err
 		}
@@ -121,6 +138,7 @@ func (s *Store) Import(ctx context.Context, paths []string, opts ImportOptions) 
 		if err != nil {
 			return err
 		}
+		im.colMap = opts.Map
 		defer im.close()
 		for i, f := range files {
 			fr := FileReport{Path: f.path, Kind: f.kind}
@@ -150,8 +168,14 @@ func (s *Store) Import(ctx context.Context, paths []string, opts ImportOptions) 
 			rep.Added += fr.Added
 			rep.Unchanged += fr.Unchanged
 		}
+		if opts.DryRun {
+			return errDryRun
+		}
 		return nil
 	})
+	if opts.DryRun && errors.Is(err, errDryRun) {
+		return rep, nil
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -180,16 +204,17 @@ func uniqueFiles(files []inputFile) []inputFile {
 var ErrUnrecognised = errors.New("not a file Concord reads; expected FastChat's question.jsonl, judge_prompts.jsonl, " +
 	"model_answer/*.jsonl, reference_answer/*.jsonl or model_judgment/*_pair.jsonl, or a .jsonl, .json or .csv of " +
 	"human votes (question_id, model_a, model_b, winner, judge), pairwise verdicts (question_id, model_1, model_2, g1_winner, g2_winner), " +
-	"prompts (name, prompt_template, type) or questions (question_id, category, turns)")
+	"prompts (name, prompt_template, type), questions (question_id, turns), or pairs with inline texts " +
+	"(a prompt and response_a/response_b, output_1/output_2, response1/response2, conversation_a/conversation_b or chosen/rejected)")
 
 // discover expands a path into recognised files and lists unrecognised ones.
-func discover(root string) ([]inputFile, []string, error) {
+func discover(root string, colMap map[string]string) ([]inputFile, []string, error) {
 	st, err := os.Stat(root)
 	if err != nil {
 		return nil, nil, fmt.Errorf("import %s: %w", root, err)
 	}
 	if !st.IsDir() {
-		f, ok, err := classify(root)
+		f, ok, err := classify(root, colMap)
 		if err != nil {
 			return nil, nil, &ImportError{Path: root, Err: err}
 		}
@@ -210,7 +235,7 @@ func discover(root string) ([]inputFile, []string, error) {
 			}
 			return nil
 		}
-		f, ok, err := classify(p)
+		f, ok, err := classify(p, colMap)
 		if err != nil {
 			return &ImportError{Path: p, Err: err}
 		}
@@ -226,7 +251,7 @@ func discover(root string) ([]inputFile, []string, error) {
 
 // classify recognises a file by its name and folder, then by the shape of its
 // first record. Empty files are an error; unknown shapes are not recognised.
-func classify(path string) (inputFile, bool, error) {
+func classify(path string, colMap map[string]string) (inputFile, bool, error) {
 	ext := strings.ToLower(filepath.Ext(path))
 	base := filepath.Base(path)
 	dir := filepath.Base(filepath.Dir(path))
@@ -253,6 +278,10 @@ func classify(path string) (inputFile, bool, error) {
 	if err != nil {
 		return inputFile{}, false, err
 	}
+	if missing := renameKeys(keys, colMap); missing != "" {
+		return inputFile{}, false, fieldErr(1, missing, "no such column (named in the column map)")
+	}
+	f.keys, f.colMap = keys, colMap
 	if f.kind != "" {
 		return f, true, nil
 	}
@@ -269,9 +298,17 @@ func classify(path string) (inputFile, bool, error) {
 		f.kind = KindVotes
 	case has("question_id", "model_1", "model_2", "g1_winner", "g2_winner"):
 		f.kind = KindJudgments
+	case isPairsShape(keys):
+		f.kind = KindPairs
+		pf := newPairsFile(path, keys)
+		f.pairs = &pf
+	case isAnswersTableShape(keys):
+		f.kind = KindAnswersTable
+	case has("idx", "gpt_result"):
+		f.kind = KindRowVerdicts
 	case has("name", "prompt_template", "type"):
 		f.kind = KindPrompts
-	case has("question_id", "category", "turns"):
+	case has("question_id", "category", "turns"), has("question_id", "turns") && !keys["model"] && !keys["model_id"]:
 		f.kind = KindQuestions
 	default:
 		return inputFile{}, false, nil
@@ -328,11 +365,18 @@ type importer struct {
 	now     string // the import's time, to the second, for records that carry none
 	replace bool
 
-	questions  map[int]int // question id -> number of turns
-	models     map[string]int64
-	annotators map[string]int64
-	judges     map[string]int64
-	prompts    map[string]string // name -> hash
+	questions map[int]int    // question id -> number of turns
+	keys      map[string]int // question key -> question id
+	qkeys     map[int]string // question id -> key
+	// nextReserved is the next question id for a key that is not an integer.
+	nextReserved int
+	models       map[string]int64
+	annotators   map[string]int64
+	judges       map[string]int64
+	prompts      map[string]string  // name -> hash
+	pairRows     map[string]pairRow // row index -> unit, of the pairs files read so far
+	colMap       map[string]string  // field -> the file's column (ImportOptions.Map)
+	preview      *[]PreviewRow      // of the current file, when it previews
 
 	// Of the current votes file, for ids derived from a vote's key (see
 	// settle): the largest vote id before it, and the rows of the stored
@@ -347,8 +391,8 @@ type importer struct {
 
 func newImporter(ctx context.Context, tx *sql.Tx, now time.Time, replace bool) (*importer, error) {
 	im := &importer{ctx: ctx, tx: tx, now: now.UTC().Format(time.RFC3339), replace: replace,
-		questions: map[int]int{}, models: map[string]int64{}, annotators: map[string]int64{},
-		judges: map[string]int64{}, prompts: map[string]string{},
+		questions: map[int]int{}, keys: map[string]int{}, qkeys: map[int]string{}, models: map[string]int64{}, annotators: map[string]int64{},
+		judges: map[string]int64{}, prompts: map[string]string{}, pairRows: map[string]pairRow{},
 		stmts: map[string]*sql.Stmt{}}
 	load := func(q string, each func(*sql.Rows) error) error {
 		rows, err := tx.QueryContext(ctx, q)
@@ -364,10 +408,16 @@ func newImporter(ctx context.Context, tx *sql.Tx, now time.Time, replace bool) (
 		return rows.Err()
 	}
 	err := errors.Join(
-		load(`SELECT question_id, json_array_length(turns) FROM questions`, func(r *sql.Rows) error {
+		load(`SELECT question_id, key, json_array_length(turns) FROM questions`, func(r *sql.Rows) error {
 			var id, n int
-			err := r.Scan(&id, &n)
+			var k string
+			err := r.Scan(&id, &k, &n)
 			im.questions[id] = n
+			im.keys[k] = id
+			im.qkeys[id] = k
+			if id >= im.nextReserved {
+				im.nextReserved = id + 1
+			}
 			return err
 		}),
 		load(`SELECT id, name FROM models`, func(r *sql.Rows) error {
@@ -456,7 +506,7 @@ func (im *importer) file(f inputFile, fr *FileReport, progress func(int)) error 
 	name := strings.TrimSuffix(filepath.Base(f.path), filepath.Ext(f.path))
 	source := relSource(f.path)
 	var votes *voteWriter
-	if f.kind == KindVotes || f.kind == KindJudgments {
+	if f.kind == KindVotes || f.kind == KindJudgments || f.kind == KindPairs {
 		im.claimed = im.claimed[:0]
 		if err := im.queryRow(`SELECT coalesce(max(id), 0) FROM votes`).Scan(&im.fileStart); err != nil {
 			return err
@@ -464,14 +514,34 @@ func (im *importer) file(f inputFile, fr *FileReport, progress func(int)) error 
 		votes = im.startVoteWriter()
 		defer votes.finish()
 	}
+	im.preview = nil
+	switch f.kind {
+	case KindPairs, KindAnswersTable:
+		fr.Preview = []PreviewRow{}
+		im.preview = &fr.Preview
+		fr.Columns = f.columns()
+	}
 	next := func() (result, error) {
 		line, raw, err := rr.Next()
 		if err != nil {
 			return 0, err
 		}
+		if len(im.colMap) > 0 {
+			if raw, err = renameRecord(line, raw, im.colMap); err != nil {
+				return 0, err
+			}
+		}
+		switch f.kind {
+		case KindPairs:
+			return im.pair(line, raw, f.pairs, source)
+		case KindRowVerdicts:
+			return im.rowVerdict(line, raw, rowJudge(f.path), source)
+		case KindAnswersTable:
+			return im.answerRow(line, raw, source)
+		}
 		return im.record(f.kind, line, raw, name, source)
 	}
-	if cr, ok := rr.(*csvReader); ok && f.kind == KindVotes {
+	if cr, ok := rr.(*csvReader); ok && f.kind == KindVotes && len(im.colMap) == 0 {
 		if set, ok := csvVoteColumns(cr.header); ok {
 			next = func() (result, error) {
 				line, cells, err := cr.row()
@@ -620,9 +690,6 @@ func (im *importer) upsert(line int, what, existsQ string, existsArgs []any, has
 // checkUnit verifies that a vote or verdict names a known question, two
 // different known models and a turn the question has.
 func (im *importer) checkUnit(line, qid int, ma, mb string, turn int, fa, fb string) error {
-	if err := im.checkQuestion(line, "question_id", qid); err != nil {
-		return err
-	}
 	if ma == "" {
 		return fieldErr(line, fa, "missing")
 	}
@@ -639,7 +706,7 @@ func (im *importer) checkUnit(line, qid int, ma, mb string, turn int, fa, fb str
 		return fieldErr(line, fb, "%v", err)
 	}
 	if n := im.questions[qid]; turn < 1 || turn > n {
-		return fieldErr(line, "turn", "question %d has %d turn(s), got turn %d", qid, n, turn)
+		return fieldErr(line, "turn", "question %s has %d turn(s), got turn %d", im.keyOf(qid), n, turn)
 	}
 	return nil
 }

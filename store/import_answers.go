@@ -7,18 +7,11 @@ import (
 )
 
 type answerRec struct {
-	QuestionID *int   `json:"question_id"`
-	AnswerID   string `json:"answer_id"`
+	QuestionID keyField `json:"question_id"`
+	AnswerID   string   `json:"answer_id"`
 	Choices    []struct {
 		Turns []string `json:"turns"`
 	} `json:"choices"`
-}
-
-func (im *importer) checkQuestion(line int, field string, id int) error {
-	if _, ok := im.questions[id]; !ok {
-		return fieldErr(line, field, "unknown question %d (import its question.jsonl first, or in the same command)", id)
-	}
-	return nil
 }
 
 func (im *importer) answer(line int, raw []byte, model, source string) (result, error) {
@@ -26,21 +19,23 @@ func (im *importer) answer(line int, raw []byte, model, source string) (result, 
 	if err := decodeRecord(line, raw, &r); err != nil {
 		return 0, err
 	}
-	if r.QuestionID == nil {
-		return 0, fieldErr(line, "question_id", "missing")
+	key, err := r.QuestionID.get(line, "question_id")
+	if err != nil {
+		return 0, err
 	}
 	if len(r.Choices) == 0 {
 		return 0, fieldErr(line, "choices", "missing or empty")
 	}
-	return im.putAnswer(line, *r.QuestionID, model, r.Choices[0].Turns, r.AnswerID, source, "choices[0].turns")
+	qid, err := im.questionID(line, "question_id", key)
+	if err != nil {
+		return 0, err
+	}
+	return im.putAnswer(line, qid, model, r.Choices[0].Turns, r.AnswerID, source, "choices[0].turns")
 }
 
 func (im *importer) putAnswer(line, qid int, model string, turns []string, answerID, source, field string) (result, error) {
-	if err := im.checkQuestion(line, "question_id", qid); err != nil {
-		return 0, err
-	}
 	if want := im.questions[qid]; len(turns) < want {
-		return 0, fieldErr(line, field, "question %d has %d turns, the answer has %d", qid, want, len(turns))
+		return 0, fieldErr(line, field, "question %s has %d turns, the answer has %d", im.keyOf(qid), want, len(turns))
 	}
 	mid, err := im.modelID(model, true)
 	if err != nil {
@@ -48,7 +43,7 @@ func (im *importer) putAnswer(line, qid int, model string, turns []string, answe
 	}
 	turnsJSON, _ := json.Marshal(turns)
 	hash := contentHash(turns)
-	return im.upsert(line, fmt.Sprintf("answer of %s to question %d", model, qid),
+	return im.upsert(line, fmt.Sprintf("answer of %s to question %s", model, im.keyOf(qid)),
 		`SELECT content_hash FROM answers WHERE question_id = ? AND model_id = ?`, []any{qid, mid}, hash,
 		func() (sql.Result, error) {
 			return im.exec(`INSERT OR IGNORE INTO answers(question_id, model_id, turns, answer_id, source, content_hash) VALUES (?, ?, ?, ?, ?, ?)`,

@@ -8,7 +8,7 @@ import (
 )
 
 type questionRec struct {
-	QuestionID *int     `json:"question_id"`
+	QuestionID keyField `json:"question_id"`
 	Category   *string  `json:"category"`
 	Turns      []string `json:"turns"`
 	Reference  []string `json:"reference"`
@@ -19,18 +19,26 @@ func (im *importer) question(line int, raw []byte, source string) (result, error
 	if err := decodeRecord(line, raw, &r); err != nil {
 		return 0, err
 	}
-	switch {
-	case r.QuestionID == nil:
-		return 0, fieldErr(line, "question_id", "missing")
-	case r.Category == nil:
-		return 0, fieldErr(line, "category", "missing")
-	case len(r.Turns) == 0:
+	key, err := r.QuestionID.get(line, "question_id")
+	if err != nil {
+		return 0, err
+	}
+	if len(r.Turns) == 0 {
 		return 0, fieldErr(line, "turns", "missing or empty: a question needs at least one turn")
 	}
-	return im.putQuestion(line, *r.QuestionID, *r.Category, r.Turns, r.Reference, source)
+	category := Uncategorised
+	if r.Category != nil && strings.TrimSpace(*r.Category) != "" {
+		category = *r.Category
+	}
+	return im.putQuestion(line, key, category, r.Turns, r.Reference, source)
 }
 
-func (im *importer) putQuestion(line, id int, category string, turns, ref []string, source string) (result, error) {
+// putQuestion writes a question under its key (see newQuestionID).
+func (im *importer) putQuestion(line int, key, category string, turns, ref []string, source string) (result, error) {
+	id, err := im.newQuestionID(line, "question_id", key)
+	if err != nil {
+		return 0, err
+	}
 	for i, t := range turns {
 		if strings.TrimSpace(t) == "" {
 			return 0, fieldErr(line, fmt.Sprintf("turns[%d]", i), "empty turn")
@@ -43,10 +51,10 @@ func (im *importer) putQuestion(line, id int, category string, turns, ref []stri
 		refJSON = string(b)
 	}
 	hash := contentHash(category, turns, ref)
-	res, err := im.upsert(line, fmt.Sprintf("question %d", id), `SELECT content_hash FROM questions WHERE question_id = ?`, []any{id}, hash,
+	res, err := im.upsert(line, fmt.Sprintf("question %s", key), `SELECT content_hash FROM questions WHERE question_id = ?`, []any{id}, hash,
 		func() (sql.Result, error) {
-			return im.exec(`INSERT OR IGNORE INTO questions(question_id, category, turns, reference, source, content_hash) VALUES (?, ?, ?, ?, ?, ?)`,
-				id, category, string(turnsJSON), refJSON, source, hash)
+			return im.exec(`INSERT OR IGNORE INTO questions(question_id, key, category, turns, reference, source, content_hash) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+				id, key, category, string(turnsJSON), refJSON, source, hash)
 		},
 		func() error {
 			_, err := im.exec(`UPDATE questions SET category = ?, turns = ?, reference = ?, source = ?, content_hash = ? WHERE question_id = ?`,
@@ -55,6 +63,8 @@ func (im *importer) putQuestion(line, id int, category string, turns, ref []stri
 		})
 	if err == nil {
 		im.questions[id] = len(turns)
+		im.keys[key] = id
+		im.qkeys[id] = key
 	}
 	return res, err
 }

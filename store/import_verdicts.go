@@ -10,7 +10,7 @@ import (
 )
 
 type judgmentRec struct {
-	QuestionID   *int            `json:"question_id"`
+	QuestionID   keyField        `json:"question_id"`
 	Model1       string          `json:"model_1"`
 	Model2       string          `json:"model_2"`
 	G1Winner     string          `json:"g1_winner"`
@@ -32,8 +32,9 @@ func (im *importer) judgment(line int, raw []byte, source string) (result, error
 	if r.G1Winner == "" && r.G2Winner == "" && r.Winner != "" {
 		return im.vote(line, raw, source) // a combined-only verdict in the HF label shape
 	}
-	if r.QuestionID == nil {
-		return 0, fieldErr(line, "question_id", "missing")
+	key, err := r.QuestionID.get(line, "question_id")
+	if err != nil {
+		return 0, err
 	}
 	turn := 1
 	if r.Turn != nil {
@@ -54,7 +55,11 @@ func (im *importer) judgment(line int, raw []byte, source string) (result, error
 	if err != nil || g2w == outcome.Inconsistent {
 		return 0, fieldErr(line, "g2_winner", "want model_1, model_2, tie or error, got %q", r.G2Winner)
 	}
-	if err := im.checkUnit(line, *r.QuestionID, r.Model1, r.Model2, turn, "model_1", "model_2"); err != nil {
+	qid, err := im.questionID(line, "question_id", key)
+	if err != nil {
+		return 0, err
+	}
+	if err := im.checkUnit(line, qid, r.Model1, r.Model2, turn, "model_1", "model_2"); err != nil {
 		return 0, err
 	}
 	g1 := Game{Judgment: r.G1Judgment, UserPrompt: r.G1UserPrompt}
@@ -66,7 +71,7 @@ func (im *importer) judgment(line int, raw []byte, source string) (result, error
 		g1w, g2w = g2w.Swap(), g1w.Swap()
 	}
 	g1.Winner, g2.Winner = g1w.Game(), g2w.Game()
-	v := Verdict{Judge: judge, JudgeModel: judge, Prompt: prompt, PromptHash: im.prompts[prompt], QuestionID: *r.QuestionID,
+	v := Verdict{Judge: judge, JudgeModel: judge, Prompt: prompt, PromptHash: im.prompts[prompt], QuestionID: qid,
 		Model1: m1, Model2: m2, Turn: turn, G1: &g1, G2: &g2, Combined: outcome.Combine(g1w, g2w).Game()}
 	return im.putVerdict(line, v, source)
 }
@@ -81,7 +86,7 @@ func (im *importer) putVerdict(line int, v Verdict, source string) (result, erro
 	if err != nil {
 		return 0, &recordError{Line: line, Err: err}
 	}
-	what := fmt.Sprintf("verdict of %s on question %d, %s vs %s, turn %d", v.Judge, v.QuestionID, v.Model1, v.Model2, v.Turn)
+	what := fmt.Sprintf("verdict of %s on question %s, %s vs %s, turn %d", v.Judge, im.keyOf(v.QuestionID), v.Model1, v.Model2, v.Turn)
 	game := func(x *Game) (winner, judgment, prompt, at any) {
 		if x == nil {
 			return nil, nil, nil, nil

@@ -39,7 +39,7 @@ type message struct {
 }
 
 type voteRec struct {
-	QuestionID flexInt         `json:"question_id"`
+	QuestionID keyField        `json:"question_id"`
 	ModelA     string          `json:"model_a"`
 	ModelB     string          `json:"model_b"`
 	Winner     string          `json:"winner"`
@@ -123,7 +123,7 @@ func (im *importer) vote(line int, raw []byte, source string) (result, error) {
 // putVote checks a decoded vote record and queues it for writing (or, for an
 // LLM judge's record in a votes file, writes the verdict).
 func (im *importer) putVote(line int, r *voteRec, source string) (result, error) {
-	qid, err := r.QuestionID.get(line, "question_id", true)
+	qkey, err := r.QuestionID.get(line, "question_id")
 	if err != nil {
 		return 0, err
 	}
@@ -152,7 +152,11 @@ func (im *importer) putVote(line int, r *voteRec, source string) (result, error)
 	if judge == "" {
 		return 0, fieldErr(line, "judge", "empty")
 	}
-	if err := im.conversationAnswers(line, qid, *r); err != nil {
+	if err := im.conversationAnswers(line, qkey, *r); err != nil {
+		return 0, err
+	}
+	qid, err := im.questionID(line, "question_id", qkey)
+	if err != nil {
 		return 0, err
 	}
 	if err := im.checkUnit(line, qid, r.ModelA, r.ModelB, turn, "model_a", "model_b"); err != nil {
@@ -198,10 +202,10 @@ func (im *importer) putVote(line int, r *voteRec, source string) (result, error)
 		// unit) and how many times the key came before it in the file, so
 		// that importing the same file again finds the same votes. Every
 		// vote starts as the key's first; the writer moves repeats on.
-		key = judge + "\x00" + strconv.Itoa(qid) + "\x00" + ma + "\x00" + mb + "\x00" + strconv.Itoa(turn)
-		uid = derivedVoteID(qid, key, 1)
+		key = judge + "\x00" + qkey + "\x00" + ma + "\x00" + mb + "\x00" + strconv.Itoa(turn)
+		uid = derivedVoteID(qkey, key, 1)
 	}
-	im.pending = append(im.pending, pendingVote{line: line, uid: uid, key: key, ordinal: 1, annotator: aid, question: qid, modelA: ma, modelB: mb,
+	im.pending = append(im.pending, pendingVote{line: line, uid: uid, key: key, ordinal: 1, annotator: aid, question: qid, qkey: qkey, modelA: ma, modelB: mb,
 		turn: turn, winner: w, left: r.Left, created: created, timeMS: timeMS, rationale: r.Rationale, source: source})
 	return deferred, nil
 }
@@ -275,11 +279,11 @@ func (im *importer) annotatorID(name, group string) (int64, error) {
 // conversationAnswers stores answers carried by a vote's conversation_a/b
 // when they are not already imported; a row with a category can also supply
 // its question (Concord's own exports do).
-func (im *importer) conversationAnswers(line, qid int, r voteRec) error {
+func (im *importer) conversationAnswers(line int, qkey string, r voteRec) error {
 	if len(r.ConvA) == 0 && len(r.ConvB) == 0 {
 		return nil
 	}
-	if _, ok := im.questions[qid]; !ok && r.Category != "" {
+	if _, ok := im.keys[qkey]; !ok && r.Category != "" {
 		var turns []string
 		for _, m := range r.ConvA {
 			if m.Role == "user" {
@@ -287,7 +291,7 @@ func (im *importer) conversationAnswers(line, qid int, r voteRec) error {
 			}
 		}
 		if len(turns) > 0 {
-			if _, err := im.putQuestion(line, qid, r.Category, turns, nil, "conversation"); err != nil {
+			if _, err := im.putQuestion(line, qkey, r.Category, turns, nil, "conversation"); err != nil {
 				return err
 			}
 		}
@@ -309,8 +313,9 @@ func (im *importer) conversationAnswers(line, qid int, r voteRec) error {
 		if len(turns) == 0 {
 			continue
 		}
-		if _, ok := im.questions[qid]; !ok {
-			return fieldErr(line, "question_id", "unknown question %d (import its question.jsonl first, or in the same command)", qid)
+		qid, err := im.questionID(line, "question_id", qkey)
+		if err != nil {
+			return err
 		}
 		if mid, ok := im.models[side.model]; ok {
 			var n int
@@ -352,6 +357,7 @@ type pendingVote struct {
 	timeMS                                     int
 	uid, modelA, modelB, winner, left, created string
 	rationale, source                          string
+	qkey                                       string // the question's key
 	key                                        string // of a vote without an id, which uid derives from with ordinal
 	ordinal                                    uint32
 }
@@ -587,7 +593,7 @@ func (im *importer) settle(v *pendingVote, sv storedVote, before int64, taken ma
 			return res, err
 		}
 		v.ordinal++
-		v.uid = derivedVoteID(v.question, v.key, v.ordinal)
+		v.uid = derivedVoteID(v.qkey, v.key, v.ordinal)
 		res, err := im.exec(`INSERT OR IGNORE INTO votes(uid, annotator_id, question_id, model_a, model_b, turn, winner, left_model, created_at, time_ms, rationale, source)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			v.uid, v.annotator, v.question, v.modelA, v.modelB, v.turn, v.winner, nullable(v.left), v.created, v.timeMS, v.rationale, v.source)
@@ -698,10 +704,10 @@ func (im *importer) compareVote(v *pendingVote, sv storedVote) (result, error) {
 	return replaced, nil
 }
 
-// derivedVoteID is the id of a vote that came without one: "q<question>:"
+// derivedVoteID is the id of a vote that came without one: "q<question key>:"
 // and the first 24 hex digits of contentHash(key, ordinal), computed without
 // contentHash's reflection.
-func derivedVoteID(qid int, key string, ordinal uint32) string {
+func derivedVoteID(qkey string, key string, ordinal uint32) string {
 	buf := make([]byte, 0, 2*len(key)+16)
 	buf = appendJSONString(buf, key)
 	buf = append(buf, 0)
@@ -710,12 +716,12 @@ func derivedVoteID(qid int, key string, ordinal uint32) string {
 	sum := sha256.Sum256(buf)
 	var id [24]byte
 	hex.Encode(id[:], sum[:12])
-	return "q" + strconv.Itoa(qid) + ":" + string(id[:])
+	return "q" + qkey + ":" + string(id[:])
 }
 
 // DerivedVoteID is the id Import gives the ordinal-th vote with key (the
 // annotator, question, models in canonical order and turn, joined by NUL
 // bytes) in a file whose votes have no ids.
 func DerivedVoteID(question int, key string, ordinal uint32) string {
-	return derivedVoteID(question, key, ordinal)
+	return derivedVoteID(strconv.Itoa(question), key, ordinal)
 }

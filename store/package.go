@@ -460,8 +460,8 @@ func (s *Store) writePackage(ctx context.Context, st *Study, dbID string, p *pkg
 			if st.ShowReference && len(q.Reference) > 0 {
 				ref = mustJSON(q.Reference)
 			}
-			if err := exec(`INSERT INTO questions(question_id, category, turns, reference, source, content_hash) VALUES (?, ?, ?, ?, '', ?)`,
-				q.ID, q.Category, mustJSON(q.Turns), ref, contentHash(q.ID, q.Category, q.Turns, q.Reference)); err != nil {
+			if err := exec(`INSERT INTO questions(question_id, key, category, turns, reference, source, content_hash) VALUES (?, ?, ?, ?, ?, '', ?)`,
+				q.ID, q.Key, q.Category, mustJSON(q.Turns), ref, contentHash(q.ID, q.Category, q.Turns, q.Reference)); err != nil {
 				return err
 			}
 		}

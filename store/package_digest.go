@@ -20,7 +20,7 @@ var digestQueries = []string{
 	`SELECT study_id, pos, question_id, model_a, model_b, turns FROM study_items ORDER BY study_id, pos`,
 	`SELECT study_id, ord, pos, left_model FROM study_queue ORDER BY study_id, ord`,
 	`SELECT id, name FROM models ORDER BY id`,
-	`SELECT question_id, category, turns, coalesce(reference, '') FROM questions ORDER BY question_id`,
+	`SELECT question_id, key, category, turns, coalesce(reference, '') FROM questions ORDER BY question_id`,
 	`SELECT question_id, model_id, turns FROM answers ORDER BY question_id, model_id`,
 	`SELECT question_id, model, turns FROM reference_answers ORDER BY question_id, model`,
 }

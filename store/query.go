@@ -10,7 +10,10 @@ import (
 
 // Question is one benchmark question with one prompt per turn.
 type Question struct {
-	ID        int      `json:"question_id"`
+	ID int `json:"question_id"`
+	// Key is the question's id as its file spelled it (MT-Bench's "81",
+	// "writing_1", a hex uid): what the user sees and types.
+	Key       string   `json:"question_key"`
 	Category  string   `json:"category"`
 	Turns     []string `json:"turns"`
 	Reference []string `json:"reference,omitempty"`
@@ -87,17 +90,19 @@ type Verdict struct {
 	Prompt     string `json:"prompt"`
 	PromptHash string `json:"prompt_hash,omitempty"`
 	QuestionID int    `json:"question_id"`
-	Model1     string `json:"model_1"`
-	Model2     string `json:"model_2"`
-	Turn       int    `json:"turn"`
-	G1         *Game  `json:"g1,omitempty"`
-	G2         *Game  `json:"g2,omitempty"`
-	Combined   string `json:"combined"`
+	// QuestionKey is the question's key as the user knows it (read, not written).
+	QuestionKey string `json:"question_key,omitempty"`
+	Model1      string `json:"model_1"`
+	Model2      string `json:"model_2"`
+	Turn        int    `json:"turn"`
+	G1          *Game  `json:"g1,omitempty"`
+	G2          *Game  `json:"g2,omitempty"`
+	Combined    string `json:"combined"`
 }
 
 // Questions returns every question ordered by id.
 func (s *Store) Questions(ctx context.Context) ([]Question, error) {
-	rows, err := s.read.QueryContext(ctx, `SELECT question_id, category, turns, reference, source FROM questions ORDER BY question_id`)
+	rows, err := s.read.QueryContext(ctx, `SELECT question_id, key, category, turns, reference, source FROM questions ORDER BY question_id`)
 	if err != nil {
 		return nil, fmt.Errorf("questions: %w", err)
 	}
@@ -107,11 +112,11 @@ func (s *Store) Questions(ctx context.Context) ([]Question, error) {
 		var q Question
 		var turns string
 		var ref sql.NullString
-		if err := rows.Scan(&q.ID, &q.Category, &turns, &ref, &q.Source); err != nil {
+		if err := rows.Scan(&q.ID, &q.Key, &q.Category, &turns, &ref, &q.Source); err != nil {
 			return nil, fmt.Errorf("questions: %w", err)
 		}
 		if err := json.Unmarshal([]byte(turns), &q.Turns); err != nil {
-			return nil, fmt.Errorf("questions: question %d turns: %w", q.ID, err)
+			return nil, fmt.Errorf("questions: question %s turns: %w", q.Key, err)
 		}
 		if ref.Valid && ref.String != "" {
 			_ = json.Unmarshal([]byte(ref.String), &q.Reference)
@@ -241,8 +246,9 @@ func (s *Store) Judges(ctx context.Context) ([]string, error) {
 // verdictSelect reads verdicts with their judges; scanVerdicts reads its rows.
 const verdictSelect = `SELECT v.id, j.name, j.model, v.prompt, v.prompt_hash, v.question_id, v.model_1, v.model_2, v.turn, coalesce(v.combined, ''),
 	v.g1_winner, v.g1_judgment, v.g1_user_prompt, v.g1_tokens_in, v.g1_tokens_out, v.g1_latency_ms, v.g1_error,
-	v.g2_winner, v.g2_judgment, v.g2_user_prompt, v.g2_tokens_in, v.g2_tokens_out, v.g2_latency_ms, v.g2_error
-	FROM verdicts v JOIN judges j ON j.id = v.judge_id`
+	v.g2_winner, v.g2_judgment, v.g2_user_prompt, v.g2_tokens_in, v.g2_tokens_out, v.g2_latency_ms, v.g2_error,
+	coalesce(q.key, CAST(v.question_id AS TEXT))
+	FROM verdicts v JOIN judges j ON j.id = v.judge_id LEFT JOIN questions q ON q.question_id = v.question_id`
 
 func scanVerdicts(rows *sql.Rows) ([]Verdict, error) {
 	defer rows.Close()
@@ -255,7 +261,7 @@ func scanVerdicts(rows *sql.Rows) ([]Verdict, error) {
 		}
 		if err := rows.Scan(&v.ID, &v.Judge, &v.JudgeModel, &v.Prompt, &v.PromptHash, &v.QuestionID, &v.Model1, &v.Model2, &v.Turn, &v.Combined,
 			&g[0].winner, &g[0].judgment, &g[0].prompt, &g[0].in, &g[0].outTok, &g[0].lat, &g[0].errText,
-			&g[1].winner, &g[1].judgment, &g[1].prompt, &g[1].in, &g[1].outTok, &g[1].lat, &g[1].errText); err != nil {
+			&g[1].winner, &g[1].judgment, &g[1].prompt, &g[1].in, &g[1].outTok, &g[1].lat, &g[1].errText, &v.QuestionKey); err != nil {
 			return nil, err
 		}
 		for i := range g {

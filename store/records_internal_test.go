@@ -3,6 +3,7 @@ package store
 import (
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -31,12 +32,12 @@ func TestDerivedVoteIDIsStable(t *testing.T) {
 	for _, tt := range tests {
 		key := fmt.Sprintf("%s\x00%d\x00%s\x00%s\x00%d", tt.judge, tt.q, tt.a, tt.b, tt.turn)
 		want := fmt.Sprintf("q%d:%s", tt.q, contentHash(key, tt.ordinal)[:24])
-		if got := derivedVoteID(tt.q, key, tt.ordinal); got != want {
+		if got := derivedVoteID(strconv.Itoa(tt.q), key, tt.ordinal); got != want {
 			t.Errorf("derivedVoteID(%q, %d) = %s, want %s", key, tt.ordinal, got, want)
 		}
 	}
 	// And one literal, computed by the version that first derived ids.
-	if got, want := derivedVoteID(81, "expert_0\x0081\x00alpha\x00beta\x001", 1), "q81:a663477a5368fe37ab3c12db"; got != want {
+	if got, want := derivedVoteID("81", "expert_0\x0081\x00alpha\x00beta\x001", 1), "q81:a663477a5368fe37ab3c12db"; got != want {
 		t.Errorf("derived id = %s, want %s", got, want)
 	}
 }

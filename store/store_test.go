@@ -103,7 +103,7 @@ func TestImportBadInput(t *testing.T) {
 		want  []string // substrings of the error
 	}{
 		{"truncated JSON line", []string{"testdata/bad/truncated"}, []string{"truncated/question.jsonl", "line 2", "invalid JSON"}},
-		{"wrong type", []string{"testdata/bad/wrongtype"}, []string{"wrongtype/question.jsonl", "line 2", `field "question_id"`, "want number"}},
+		{"wrong type", []string{"testdata/bad/wrongtype"}, []string{"wrongtype/question.jsonl", "line 2", `field "question_id"`, "want an integer or a non-empty string, got 2.5"}},
 		{"unknown question", []string{"testdata/mini", "testdata/bad/unknown_question.csv"}, []string{"unknown_question.csv", "line 3", `field "question_id"`, "unknown question 99"}},
 		{"unknown model", []string{"testdata/mini", "testdata/bad/unknown_model.csv"}, []string{"unknown_model.csv", "line 2", `field "model_b"`, `unknown model "gamma"`}},
 		{"turn out of range", []string{"testdata/mini", "testdata/bad/bad_turn.csv"}, []string{"bad_turn.csv", "line 2", `field "turn"`}},

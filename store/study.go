@@ -416,6 +416,7 @@ func (s *Store) SetLocalAnnotator(ctx context.Context, name string) error {
 // ItemContent is what an annotator reads for one item: the question's turns,
 // both models' answers and, when wanted, a reference answer.
 type ItemContent struct {
+	Key       string // the question's key, as the user knows it
 	Category  string
 	Questions []string
 	Answers   map[string][]string
@@ -431,7 +432,7 @@ func (s *Store) StudyItemContent(ctx context.Context, e QueueEntry, withReferenc
 	var c ItemContent
 	var turns string
 	var ref sql.NullString
-	err := s.read.QueryRowContext(ctx, `SELECT category, turns, reference FROM questions WHERE question_id = ?`, e.QuestionID).Scan(&c.Category, &turns, &ref)
+	err := s.read.QueryRowContext(ctx, `SELECT key, category, turns, reference FROM questions WHERE question_id = ?`, e.QuestionID).Scan(&c.Key, &c.Category, &turns, &ref)
 	if err != nil {
 		return nil, fmt.Errorf("question %d: %w", e.QuestionID, err)
 	}

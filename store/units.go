@@ -22,8 +22,8 @@ func (s *Store) Question(ctx context.Context, id int) (*Question, error) {
 	var q Question
 	var turns string
 	var ref sql.NullString
-	err := s.read.QueryRowContext(ctx, `SELECT question_id, category, turns, reference, source FROM questions WHERE question_id = ?`, id).
-		Scan(&q.ID, &q.Category, &turns, &ref, &q.Source)
+	err := s.read.QueryRowContext(ctx, `SELECT question_id, key, category, turns, reference, source FROM questions WHERE question_id = ?`, id).
+		Scan(&q.ID, &q.Key, &q.Category, &turns, &ref, &q.Source)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("question %d: %w", id, ErrNoQuestion)
 	}

@@ -3,7 +3,7 @@ import { adopt, keyOf, normalise, type Item } from './item';
 
 function wire(pos: number, turn: number, extra: Record<string, unknown> = {}) {
   return {
-    study_id: 1, study: 's', instructions: '', done: false, pos, turn, turns: [1, 2], category: 'math',
+    study_id: 1, study: 's', instructions: '', done: false, pos, turn, turns: [1, 2], category: 'math', question_key: '81',
     questions: ['q1'], left: [`L${pos}.${turn}`], right: [`R${pos}.${turn}`], reference: null as unknown as string[],
     progress: { done: 0, total: 4, time_ms: 0, pace_ms: 0 }, ...extra,
   };

@@ -109,6 +109,7 @@ export interface Verdict {
   prompt: string;
   prompt_hash?: string;
   question_id: number;
+  question_key?: string;
   model_1: string;
   model_2: string;
   turn: number;
@@ -119,6 +120,8 @@ export interface Verdict {
 
 export interface Question {
   question_id: number;
+  /** The question's id as its file spelled it: what the user sees. */
+  question_key?: string;
   category: string;
   turns: string[];
   reference?: string[];

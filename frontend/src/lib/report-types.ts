@@ -190,6 +190,8 @@ export interface DisagreementFilter {
 
 export interface DisagreementUnit {
   question_id: number;
+  /** The question's id as its file spelled it ("81", "writing_1"); older reports lack it. */
+  question_key?: string;
   category: string;
   model_a: string;
   model_b: string;
@@ -224,6 +226,7 @@ export interface UnitGame {
 }
 export interface UnitDetail {
   question_id: number;
+  question_key?: string;
   category: string;
   turn: number;
   prompts: string[];

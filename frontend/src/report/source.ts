@@ -68,6 +68,7 @@ export function embeddedSource(b: ReportBundle): DisagreementSource {
       const q = d.questions[String(u.question_id)];
       return {
         question_id: u.question_id,
+        question_key: u.question_key,
         category: q?.category ?? u.category,
         turn: u.turn,
         prompts: upTo(q?.turns, u.turn),
