@@ -7,7 +7,11 @@ import (
 )
 
 // windowTitle is "Concord", or for a study package "STUDY · ANNOTATOR — Concord".
+// With no store (the bindings generator runs the window without one) it is "Concord".
 func windowTitle(s *store.Store) string {
+	if s == nil {
+		return "Concord"
+	}
 	p, err := s.PackageInfo(context.Background())
 	if err != nil || p == nil {
 		return "Concord"

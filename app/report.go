@@ -76,7 +76,11 @@ func buildReport(ctx context.Context, s *store.Store, opts ReportOptions) (*audi
 	if group == "all" {
 		group = ""
 	}
-	in, err := loadAuditInput(ctx, s, judge, group)
+	sc, err := loadAnnotatorScope(ctx, s)
+	if err != nil {
+		return nil, err
+	}
+	in, err := loadAuditInput(ctx, s, judge, group, sc)
 	if err != nil {
 		return nil, err
 	}
@@ -84,6 +88,9 @@ func buildReport(ctx context.Context, s *store.Store, opts ReportOptions) (*audi
 	ao.Humans, ao.Turn, ao.Bootstrap, ao.Seed = group, opts.Turn, opts.Bootstrap, opts.Seed
 	r := audit.Compute(in.votes, in.verdicts, ao)
 	r.Warnings = append(in.warnings, r.Warnings...)
+	if err := addAnnotatorAudit(r, in, sc, ao); err != nil {
+		return nil, err
+	}
 	return r, nil
 }
 
@@ -139,7 +146,8 @@ func loadUnitFacts(ctx context.Context, s *store.Store) (*unitFacts, error) {
 
 // loadAuditInput reads votes, verdicts, categories and answer lengths and turns
 // them into the audit's plain values.
-func loadAuditInput(ctx context.Context, s *store.Store, judge, group string) (*auditInput, error) {
+// Votes of annotators excluded from their study (sc) are left out.
+func loadAuditInput(ctx context.Context, s *store.Store, judge, group string, sc *annotatorScope) (*auditInput, error) {
 	facts, err := loadUnitFacts(ctx, s)
 	if err != nil {
 		return nil, fmt.Errorf("report: %w", err)
@@ -152,6 +160,9 @@ func loadAuditInput(ctx context.Context, s *store.Store, judge, group string) (*
 	}
 	bad := 0
 	for _, v := range votes {
+		if !sc.keep(&v) {
+			continue
+		}
 		l, err := audit.ParseLabel(v.Winner)
 		if err != nil {
 			bad++

@@ -323,6 +323,8 @@ func render(w io.Writer, r *Report, md bool) error {
 		d.para("... and %d more.", len(r.Annotators)-limit)
 	}
 
+	renderAnnotatorAudit(d, r)
+
 	if len(r.Warnings) > 0 {
 		d.heading(2, "Warnings")
 		for _, w := range r.Warnings {
