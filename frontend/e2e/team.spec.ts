@@ -237,6 +237,16 @@ test('pack three packages, vote in each, import them back, refuse a tampered one
   await page.screenshot({ path: path.join(out, 'team-progress.png'), fullPage: true });
   const progress = JSON.parse(cli('study', 'progress', study, '--json')) as { annotators: { annotator: string; excluded: boolean }[] };
   expect(progress.annotators.find((a) => a.annotator === 'carol')?.excluded).toBe(true);
+  // The report's annotator audit leaves carol out and says so.
+  await goto(page, '/#/report');
+  const audit = page.getByTestId('panel-annotator-audit');
+  await expect(audit).toContainText('alice');
+  await expect(audit.getByTestId('annotators-excluded')).toContainText('carol');
+  await expect(audit.locator('tbody tr', { hasText: 'carol' })).toHaveCount(0);
+  await audit.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: path.join(out, 'team-report.png') });
+  await identifyLead(page);
+  await page.locator(`li[data-study="${study}"]`).getByTestId('study-team-open').click();
   await carol.getByTestId('team-include').check();
   await expect(carol).not.toHaveClass(/excluded/);
 
