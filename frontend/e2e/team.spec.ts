@@ -25,7 +25,7 @@ const ANNOTATORS = ['alice', 'bob', 'carol'];
 const PACKAGE_PORT = APP_PORT + 3;
 
 function cli(...args: string[]): string {
-  return execFileSync(CLI, ['--db', process.env.CONCORD_E2E_DB!, ...args], { encoding: 'utf8' });
+  return execFileSync(CLI, ['--db', process.env.CONCORD_E2E_DB!, ...args], { encoding: 'utf8', maxBuffer: 1 << 30 }); // the export may hold every MT-Bench vote
 }
 
 interface Exported {
