@@ -75,6 +75,7 @@ func Run(s *store.Store, assets fs.FS) error {
 		AssetServer:      &assetserver.Options{Assets: assets},
 		BackgroundColour: &options.RGBA{R: 250, G: 250, B: 249, A: 255},
 		OnStartup:        a.startup,
+		DragAndDrop:      &options.DragAndDrop{EnableFileDrop: true, DisableWebViewDrop: true},
 		OnShutdown:       a.shutdown,
 		Bind:             []any{a},
 		ErrorFormatter:   func(err error) any { return err.Error() },
@@ -137,7 +138,7 @@ func (d wailsDialogs) OpenFiles(title string) ([]string, error) {
 	return runtime.OpenMultipleFilesDialog(d.ctx, runtime.OpenDialogOptions{
 		Title: title,
 		Filters: []runtime.FileFilter{
-			{DisplayName: "JSON, JSONL and CSV files", Pattern: "*.json;*.jsonl;*.csv"},
+			{DisplayName: "JSON, JSONL, CSV and study packages", Pattern: "*.json;*.jsonl;*.csv;*.concord"},
 		},
 	})
 }

@@ -181,6 +181,8 @@ func WindowArgs(args []string, getenv func(string) string) (dbPath string, rest 
 		case len(rest) == 0 && a == "open" && i+1 < len(args) && isFile(args[i+1]):
 			dbPath = args[i+1] // concord open FILE: the window on FILE
 			i++
+		case len(rest) == 0 && strings.HasSuffix(strings.ToLower(a), ".concord") && isFile(a):
+			dbPath = a // concord FILE.concord: a double-click on a package (the desktop entry's Exec)
 		case len(rest) == 0 && !strings.HasPrefix(a, "-"),
 			a == "-h", a == "--help", a == "--version", a == "--db":
 			return "", nil, false // a command, or a request for help

@@ -49,12 +49,6 @@ votes, and sends the file back; concord import FILE merges the votes.`,
 		Args:    cobra.ExactArgs(1),
 		RunE: c.run(func(ctx context.Context, cmd *cobra.Command, args []string) error {
 			opts.Annotators = splitList(annotators)
-			if len(opts.Annotators) == 0 {
-				return usagef("--annotators: name at least one annotator")
-			}
-			if opts.OutDir == "" {
-				return usagef("--out: name the folder for the packages")
-			}
 			s, err := c.openExisting("study pack")
 			if err != nil {
 				return err
@@ -64,7 +58,7 @@ votes, and sends the file back; concord import FILE merges the votes.`,
 			if err != nil {
 				return err
 			}
-			res, err := s.PackStudy(ctx, st.ID, opts)
+			res, err := packStudy(ctx, s, st.ID, opts)
 			if err != nil {
 				return err
 			}

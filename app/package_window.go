@@ -7,7 +7,7 @@ import (
 )
 
 // windowTitle is "Concord", or for a study package "STUDY · ANNOTATOR — Concord".
-// s is nil when the bindings generator runs the app without a database.
+// With no store (the bindings generator runs the window without one) it is "Concord".
 func windowTitle(s *store.Store) string {
 	if s == nil {
 		return "Concord"

@@ -77,7 +77,11 @@ func buildReport(ctx context.Context, s *store.Store, opts ReportOptions) (*audi
 	if group == "all" {
 		group = ""
 	}
-	in, err := loadAuditInput(ctx, s, judge, group)
+	sc, err := loadAnnotatorScope(ctx, s)
+	if err != nil {
+		return nil, err
+	}
+	in, err := loadAuditInput(ctx, s, judge, group, sc)
 	if err != nil {
 		return nil, err
 	}
@@ -86,6 +90,9 @@ func buildReport(ctx context.Context, s *store.Store, opts ReportOptions) (*audi
 	r := audit.Compute(in.votes, in.verdicts, ao)
 	r.Warnings = append(in.warnings, r.Warnings...)
 	if err := addReportExtras(ctx, s, r, judge, group, opts, ao); err != nil {
+		return nil, err
+	}
+	if err := addAnnotatorAudit(r, in, sc, ao); err != nil {
 		return nil, err
 	}
 	return r, nil
@@ -145,7 +152,8 @@ func loadUnitFacts(ctx context.Context, s *store.Store) (*unitFacts, error) {
 
 // loadAuditInput reads votes, verdicts, categories and answer lengths and turns
 // them into the audit's plain values.
-func loadAuditInput(ctx context.Context, s *store.Store, judge, group string) (*auditInput, error) {
+// Votes of annotators excluded from their study (sc) are left out.
+func loadAuditInput(ctx context.Context, s *store.Store, judge, group string, sc *annotatorScope) (*auditInput, error) {
 	facts, err := loadUnitFacts(ctx, s)
 	if err != nil {
 		return nil, fmt.Errorf("report: %w", err)
@@ -158,6 +166,9 @@ func loadAuditInput(ctx context.Context, s *store.Store, judge, group string) (*
 	}
 	bad := 0
 	for _, v := range votes {
+		if !sc.keep(&v) {
+			continue
+		}
 		l, err := audit.ParseLabel(v.Winner)
 		if err != nil {
 			bad++

@@ -60,11 +60,16 @@ func addComparison(ctx context.Context, s *store.Store, r *audit.Report, judge, 
 	}
 	var votes []audit.HumanVote
 	var verdicts []audit.JudgeVerdict
+	// The same annotators as the report: excluded ones take no part.
+	sc, err := loadAnnotatorScope(ctx, s)
+	if err != nil {
+		return err
+	}
 	for _, name := range []string{x, y} {
 		if _, err := resolveJudge(ctx, s, name); err != nil {
 			return fmt.Errorf("report --compare: %w", err)
 		}
-		in, err := loadAuditInput(ctx, s, name, group)
+		in, err := loadAuditInput(ctx, s, name, group, sc)
 		if err != nil {
 			return err
 		}

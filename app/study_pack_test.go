@@ -97,6 +97,9 @@ func TestWindowArgsOpen(t *testing.T) {
 	if db, _, window := app.WindowArgs([]string{"open", file}, env); !window || db != file {
 		t.Errorf("WindowArgs(open %s) = %q, %v; want the window on the file", file, db, window)
 	}
+	if db, _, window := app.WindowArgs([]string{file}, env); !window || db != file {
+		t.Errorf("WindowArgs(%s) = %q, %v; want the window on the package (a double-click)", file, db, window)
+	}
 	if _, _, window := app.WindowArgs([]string{"open", file + ".missing"}, env); window {
 		t.Errorf("WindowArgs(open MISSING) opens the window, want the command's error")
 	}

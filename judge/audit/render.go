@@ -327,6 +327,7 @@ func render(w io.Writer, r *Report, md bool) error {
 	renderConfusion(d, r)
 	renderPPI(d, r)
 	renderExperiments(d, r)
+	renderAnnotatorAudit(d, r)
 
 	if len(r.Warnings) > 0 {
 		d.heading(2, "Warnings")

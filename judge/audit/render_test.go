@@ -17,25 +17,26 @@ var sectionMarks = map[string]struct {
 	text    string
 	heading bool
 }{
-	"schema_version": {}, // the JSON's own version: nothing to show
-	"humans":         {text: "Humans: "},
-	"judges":         {text: "Judge: "},
-	"turn":           {text: "Scope: "},
-	"bootstrap":      {text: " resamples"},
-	"seed":           {text: ", seed "},
-	"confidence":     {text: "% question-clustered"},
-	"totals":         {text: "Data: "},
-	"agreement":      {text: "Agreement with humans", heading: true},
-	"position_bias":  {text: "Position bias", heading: true},
-	"length_bias":    {text: "Length bias", heading: true},
-	"models":         {text: "Models", heading: true},
-	"close_calls":    {text: "Close calls", heading: true},
-	"annotators":     {text: "Annotators", heading: true},
-	"warnings":       {text: "Warnings", heading: true},
-	"comparison":     {text: "Judge vs judge", heading: true},
-	"confusion":      {text: "Confusion with humans", heading: true},
-	"ppi":            {text: "Human win rates with the judge's help", heading: true},
-	"experiments":    {text: "Experiments", heading: true},
+	"schema_version":  {}, // the JSON's own version: nothing to show
+	"humans":          {text: "Humans: "},
+	"judges":          {text: "Judge: "},
+	"turn":            {text: "Scope: "},
+	"bootstrap":       {text: " resamples"},
+	"seed":            {text: ", seed "},
+	"confidence":      {text: "% question-clustered"},
+	"totals":          {text: "Data: "},
+	"agreement":       {text: "Agreement with humans", heading: true},
+	"position_bias":   {text: "Position bias", heading: true},
+	"length_bias":     {text: "Length bias", heading: true},
+	"models":          {text: "Models", heading: true},
+	"close_calls":     {text: "Close calls", heading: true},
+	"annotators":      {text: "Annotators", heading: true},
+	"warnings":        {text: "Warnings", heading: true},
+	"annotator_audit": {text: "Annotator audit", heading: true},
+	"comparison":      {text: "Judge vs judge", heading: true},
+	"confusion":       {text: "Confusion with humans", heading: true},
+	"ppi":             {text: "Human win rates with the judge's help", heading: true},
+	"experiments":     {text: "Experiments", heading: true},
 }
 
 func TestRenderCoversEverySection(t *testing.T) {

@@ -123,6 +123,10 @@ type Report struct {
 
 	// Judge experiments (experiments.go): the probes run on the report's judge.
 	Experiments []*Experiment `json:"experiments"`
+
+	// AnnotatorAudit is the audit of the annotators of studies (STATS.md
+	// §9); nil when the report was computed without it.
+	AnnotatorAudit *AnnotatorAuditSection `json:"annotator_audit"`
 }
 
 // Totals counts what the report rests on.
@@ -309,4 +313,51 @@ type Annotator struct {
 	Agreement    *Rate     `json:"agreement"`
 	AgreementNT  *Rate     `json:"agreement_without_ties"`
 	Left         *LeftBias `json:"left"`
+}
+
+// AnnotatorAuditSection audits the annotators (STATS.md §9): each one's
+// agreement with the others, gold accuracy and left rate, the pairwise kappa
+// matrix, and who is flagged and why. Excluded annotators enter none of the
+// report's figures and are listed in Excluded.
+type AnnotatorAuditSection struct {
+	Annotators []*AnnotatorFigures  `json:"annotators"`
+	Kappa      *PairwiseKappa       `json:"kappa"`
+	GoldItems  int                  `json:"gold_items"` // distinct gold units answered
+	Flagged    []*FlaggedAnnotator  `json:"flagged"`
+	Excluded   []*ExcludedAnnotator `json:"excluded"`
+}
+
+// AnnotatorFigures are one annotator's figures in AnnotatorAuditSection.
+type AnnotatorFigures struct {
+	Name         string   `json:"name"`
+	Votes        int      `json:"votes"` // gold answers included
+	MedianTimeMS Num      `json:"median_time_ms"`
+	Agreement    *Score   `json:"agreement"`              // leave-one-out against the others' plurality, ties counted
+	AgreementNT  *Score   `json:"agreement_without_ties"` // the same without ties
+	Gold         *Share   `json:"gold_accuracy"`          // nil without gold answers
+	Left         *Share   `json:"left_rate"`              // nil without non-tie votes of known side
+	Flags        []string `json:"flags"`
+}
+
+// PairwiseKappa is Cohen's kappa between each pair of annotators over the
+// units both voted on: Kappa[i][j] over Shared[i][j] units, null on the
+// diagonal and below the threshold of shared units (MinShared).
+type PairwiseKappa struct {
+	Annotators []string `json:"annotators"`
+	Shared     [][]int  `json:"shared"`
+	Kappa      [][]Num  `json:"kappa"`
+	MinShared  int      `json:"min_shared"`
+}
+
+// FlaggedAnnotator is an annotator whose work deserves a look, with why.
+type FlaggedAnnotator struct {
+	Name    string   `json:"name"`
+	Reasons []string `json:"reasons"`
+}
+
+// ExcludedAnnotator is an annotator the lead left out of a study's report.
+type ExcludedAnnotator struct {
+	Study     string `json:"study"`
+	Annotator string `json:"annotator"`
+	Votes     int    `json:"votes"` // votes left out
 }

@@ -217,6 +217,61 @@ export async function undoVote(studyID: number): Promise<AnnotateItem> {
   return normItem(await call(App.Undo, studyID));
 }
 
+// ---- study packages (team annotation) ---------------------------------------
+
+import type { store } from '../../wailsjs/go/models';
+
+export type PackOptions = store.PackOptions;
+export type PackResult = store.PackResult;
+export type PackageInfo = store.PackageInfo;
+export type StudyProgress = app.StudyProgress;
+export type AnnotatorProgress = app.AnnotatorProgress;
+
+/** currentPackage says what study package the window is open on; null for any other database. */
+export async function currentPackage(): Promise<PackageInfo | null> {
+  return (await call(App.Package)) ?? null;
+}
+
+/** packStudy writes one blind package per annotator (concord study pack). */
+export async function packStudy(studyID: number, opts: PackOptions): Promise<PackResult> {
+  const r = await call(App.PackStudy, studyID, opts);
+  return { ...r, packages: r.packages ?? [] };
+}
+
+/** pickPackFolder opens a folder picker for the packages; "" when cancelled. */
+export function pickPackFolder(): Promise<string> {
+  return call(App.PickPackFolder);
+}
+
+/** pickPackage opens a file picker for a .concord package; "" when cancelled. */
+export function pickPackage(): Promise<string> {
+  return call(App.PickPackage);
+}
+
+/** openPackage opens a study package in a window of its own. */
+export function openPackage(path: string): Promise<void> {
+  return call(App.OpenPackage, path);
+}
+
+/** studyProgress is the lead's view of a study's annotators. */
+export async function studyProgress(studyID: number): Promise<StudyProgress> {
+  const p = await call(App.StudyProgress, studyID);
+  return { ...p, annotators: (p.annotators ?? []).map((a) => ({ ...a, flags: a.flags ?? [] })) };
+}
+
+/** setAnnotatorExcluded leaves an annotator out of a study's report, or takes them back. */
+export function setAnnotatorExcluded(studyID: number, annotator: string, excluded: boolean): Promise<void> {
+  return call(App.SetAnnotatorExcluded, studyID, annotator, excluded);
+}
+
+/** onFileDrop calls back with the paths of files dropped on the window (Wails runtime); returns the unsubscribe. */
+export function onFileDrop(cb: (paths: string[]) => void): () => void {
+  const rt = window.runtime as (WailsRuntime & { OnFileDrop?: (f: (x: number, y: number, p: string[]) => void, useDropTarget: boolean) => void; OnFileDropOff?: () => void }) | undefined;
+  if (!rt?.OnFileDrop) return () => {};
+  rt.OnFileDrop((_x, _y, paths) => cb(paths ?? []), false);
+  return () => rt.OnFileDropOff?.();
+}
+
 // ---- report ------------------------------------------------------------------
 
 import type {

@@ -159,6 +159,7 @@ export interface AuditReport {
   close_calls: CloseCall[] | null;
   annotators: AnnotatorStat[] | null;
   warnings: Warning[] | null;
+  annotator_audit?: AnnotatorAudit | null;
 }
 
 /** An engine warning and the section of the report whose figures it qualifies (schema 2). */
@@ -343,4 +344,34 @@ export interface Experiment {
 }
 export interface AuditReport {
   experiments?: Experiment[];
+}
+
+/** A score against the plurality of others (audit.Score). */
+export interface Score {
+  score: Num;
+  n: number;
+  rate: Num;
+  ci: Interval;
+  small_sample?: boolean;
+}
+
+/** One annotator's figures in the annotator audit (audit.AnnotatorFigures). */
+export interface AnnotatorFigures {
+  name: string;
+  votes: number;
+  median_time_ms: Num;
+  agreement: Score | null;
+  agreement_without_ties: Score | null;
+  gold_accuracy: Share | null;
+  left_rate: Share | null;
+  flags: string[] | null;
+}
+
+/** The report's annotator audit (audit.AnnotatorAuditSection; SCHEMA.md `annotator_audit`). */
+export interface AnnotatorAudit {
+  annotators: AnnotatorFigures[] | null;
+  kappa: { annotators: string[] | null; shared: number[][] | null; kappa: Num[][] | null; min_shared: number } | null;
+  gold_items: number;
+  flagged: { name: string; reasons: string[] }[] | null;
+  excluded: { study: string; annotator: string; votes: number }[] | null;
 }
