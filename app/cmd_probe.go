@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 
@@ -21,11 +22,17 @@ func (c *cli) probeCmd() *cobra.Command {
 	var asJSON bool
 	cmd := &cobra.Command{
 		Use:   "probe KIND --base-url URL --model NAME [flags]",
-		Short: "Run a judge experiment: verbosity (repetitive-list attack) or repeat (test-retest)",
+		Short: "Run a judge experiment: verbosity, reference, labels or repeat",
 		Long: `Run a judge experiment (STATS.md section 10) with the judge's own settings.
 verbosity: answers holding a Markdown list against a padded copy that restates the
 items before the list (--rewrite-model to rephrase through a model, else a fixed
 lead-in), judged in both orders; failure rate = the judge preferred the padded copy.
+reference: math, reasoning and coding units with a reference, judged with the
+prompt set's reference-guided prompt and with its plain prompt; a failure is a
+combined verdict for the answer the reference shows wrong (--truth number: the
+reference's final number matches exactly one answer's; --truth humans: a strict
+majority of the unit's human votes picks the other); failures with and without
+the reference, and both runs' agreement with humans on those units.
 repeat: a sample of units the judge already judged, judged again; self-agreement and
 flip rate. Verdicts are stored under JUDGE@KIND-ID; running the same command again
 resumes the experiment. Results show in concord report.`,
@@ -33,11 +40,11 @@ resumes the experiment. Results show in concord report.`,
   concord probe repeat --base-url http://localhost:11434/v1 --model llama3 --sample 100`,
 		GroupID:   "audit",
 		Args:      cobra.ExactArgs(1),
-		ValidArgs: []string{store.ExperimentVerbosity, store.ExperimentRepeat},
+		ValidArgs: []string{store.ExperimentVerbosity, store.ExperimentReference, store.ExperimentRepeat},
 		RunE: c.run(func(ctx context.Context, cmd *cobra.Command, args []string) error {
 			req.Kind = args[0]
-			if req.Kind != store.ExperimentVerbosity && req.Kind != store.ExperimentRepeat {
-				return usagef("probe %q: want verbosity or repeat", req.Kind)
+			if !slices.Contains([]string{store.ExperimentVerbosity, store.ExperimentReference, store.ExperimentRepeat}, req.Kind) {
+				return usagef("probe %q: want verbosity, reference or repeat", req.Kind)
 			}
 			if req.BaseURL == "" || req.Model == "" {
 				return usagef("probe: --base-url and --model are required (the judge's own settings)")
@@ -91,10 +98,11 @@ resumes the experiment. Results show in concord report.`,
 	f.StringVar(&req.Prompt, "prompt", "concord", "prompt set (concord, fastchat) or one prompt's name")
 	f.Float64Var(&temp, "temperature", 0, "sampling temperature (repeat at another temperature to see its effect)")
 	f.IntVar(&req.MaxTokens, "max-tokens", judge.DefaultMaxTokens, "maximum tokens per judgment")
-	f.IntVar(&req.Sample, "sample", 0, "items to draw (default: 23 for verbosity, as the MT-Bench paper; 50 for repeat)")
+	f.IntVar(&req.Sample, "sample", 0, "items to draw (default: 23 for verbosity and 20 for reference, as the MT-Bench paper; 50 for repeat)")
 	f.Uint64Var(&req.Seed, "seed", 1, "which items are drawn")
 	f.StringVar(&models, "models", "", "verbosity: only these models' answers (default: all)")
-	f.StringVar(&turns, "turns", "1", "verbosity: turns whose answers may be padded")
+	f.StringVar(&turns, "turns", "1", "verbosity: turns whose answers may be padded; reference: turns to judge")
+	f.StringVar(&req.Truth, "truth", TruthNumber, "reference: which answer is wrong: number (the reference's final number) or humans (a strict human majority)")
 	f.StringVar(&req.RewriteModel, "rewrite-model", "", "verbosity: rephrase the list through this model (default: the offline rewriter)")
 	f.StringVar(&req.RewriteBaseURL, "rewrite-base-url", "", "verbosity: the rewriting model's base URL (default: --base-url)")
 	f.IntVar(&req.Concurrency, "concurrency", judge.DefaultConcurrency, "concurrent requests")
@@ -118,6 +126,14 @@ func probeSummary(e *audit.Experiment) string {
 	switch {
 	case e.Failures != nil:
 		return fmt.Sprintf("failure rate %.1f%% (%d/%d)%s, %d inconsistent", 100*float64(e.Failures.Rate), e.Failures.Count, e.Failures.N, ci(e.Failures), e.Inconsistent) + tail
+	case e.FailuresWithReference != nil:
+		w, o := e.FailuresWithReference, e.FailuresWithoutReference
+		s := fmt.Sprintf("failures with the reference %d/%d%s, without %d/%d%s", w.Count, w.N, ci(w), o.Count, o.N, ci(o))
+		if h := e.HumanAgreement; h != nil {
+			s += fmt.Sprintf("; agreement with humans %.1f%% with, %.1f%% without (%d comparisons)", 100*float64(h.Sides[0].WithTies.Rate),
+				100*float64(h.Sides[1].WithTies.Rate), h.Sides[0].WithTies.N)
+		}
+		return s + tail
 	case e.SelfAgreement != nil:
 		return fmt.Sprintf("self-agreement %.1f%% (%d/%d)%s, flips %.1f%%%s", 100*float64(e.SelfAgreement.Rate), e.SelfAgreement.Count,
 			e.SelfAgreement.N, ci(e.SelfAgreement), 100*float64(e.Flips.Rate), ci(e.Flips)) + tail

@@ -22,12 +22,13 @@ const PaddedSuffix = "~padded"
 // ProbeRequest configures a judge experiment, from the window or the
 // command line: the judge's own settings (as for a judge run) and the probe's.
 type ProbeRequest struct {
-	Kind string `json:"kind"` // store.ExperimentVerbosity or store.ExperimentRepeat
+	Kind string `json:"kind"` // store.ExperimentVerbosity, ExperimentReference, ExperimentPosition or ExperimentRepeat
 	JudgeRequest
 	Sample         int    `json:"sample"`         // items; default 23 (verbosity, as the MT-Bench paper) or 50 (repeat)
 	Seed           uint64 `json:"seed"`           // which items are drawn
 	RewriteModel   string `json:"rewriteModel"`   // verbosity: rephrase through this model; "" = the offline rewriter
 	RewriteBaseURL string `json:"rewriteBaseUrl"` // default: the judge's base URL
+	Truth          string `json:"truth"`          // reference: TruthNumber (default) or TruthHumans
 }
 
 // probeSettings is an experiment's stored identity: running the same probe
@@ -44,6 +45,8 @@ type probeSettings struct {
 	Turns          []int    `json:"turns,omitempty"`
 	Rewriter       string   `json:"rewriter,omitempty"`
 	RewriteBaseURL string   `json:"rewrite_base_url,omitempty"`
+	Truth          string   `json:"truth,omitempty"`       // reference: the rule that shows an answer wrong
+	RefPrompts     []string `json:"ref_prompts,omitempty"` // reference: the reference-guided prompts (the other run's are plain)
 }
 
 // preparedProbe is a probe ready to run: its experiment and the judge run
@@ -71,7 +74,7 @@ func prepareProbe(ctx context.Context, st *store.Store, req ProbeRequest, getenv
 		req.Prompt = "concord"
 	}
 	if req.Sample <= 0 {
-		req.Sample = map[string]int{store.ExperimentVerbosity: 23, store.ExperimentRepeat: 50}[req.Kind]
+		req.Sample = map[string]int{store.ExperimentVerbosity: 23, store.ExperimentReference: 20, store.ExperimentRepeat: 50}[req.Kind]
 	}
 	ps := probeSettings{Model: req.Model, BaseURL: judge.SafeURL(req.BaseURL), Temperature: req.Temperature, MaxTokens: req.MaxTokens,
 		Prompt: req.Prompt, Sample: req.Sample, Seed: req.Seed, Models: req.Models, Turns: req.Turns}
@@ -81,9 +84,39 @@ func prepareProbe(ctx context.Context, st *store.Store, req ProbeRequest, getenv
 		if req.RewriteModel != "" {
 			ps.Rewriter, ps.RewriteBaseURL = req.RewriteModel, judge.SafeURL(cmpOr(req.RewriteBaseURL, req.BaseURL))
 		}
+	case store.ExperimentReference:
+		switch req.Truth {
+		case "":
+			req.Truth = TruthNumber
+		case TruthNumber, TruthHumans:
+		default:
+			return nil, fmt.Errorf("probe reference: --truth %q: want %s or %s", req.Truth, TruthNumber, TruthHumans)
+		}
+		ps.Truth = req.Truth
 	case store.ExperimentRepeat:
 	default:
-		return nil, fmt.Errorf("probe: unknown kind %q (want verbosity or repeat)", req.Kind)
+		return nil, fmt.Errorf("probe: unknown kind %q (want verbosity, reference or repeat)", req.Kind)
+	}
+	set, err := resolveSet(ctx, st, req.Prompt)
+	if err != nil {
+		return nil, err
+	}
+	sets := []judge.PromptSet{set}
+	if req.Kind == store.ExperimentReference {
+		turns := req.Turns
+		if len(turns) == 0 {
+			turns = []int{1}
+		}
+		noRef, err := judge.WithoutReference(set, turns)
+		if err != nil {
+			return nil, fmt.Errorf("%w: %w", errNoRefPrompt, err)
+		}
+		for _, p := range []*judge.Prompt{set.RefTurn1, set.RefTurn2} {
+			if p != nil {
+				ps.RefPrompts = append(ps.RefPrompts, p.Name)
+			}
+		}
+		sets = append(sets, noRef)
 	}
 	b, _ := json.Marshal(ps)
 	settingsJSON := string(b)
@@ -130,6 +163,8 @@ func prepareProbe(ctx context.Context, st *store.Store, req ProbeRequest, getenv
 					BaseURL: cmpOr(req.RewriteBaseURL, req.BaseURL), Model: req.RewriteModel, APIKey: key, MaxTokens: 2 * req.MaxTokens})}
 			}
 			items, err = verbosityItems(ctx, m.Answers, req, rw)
+		case store.ExperimentReference:
+			items, err = referenceItems(ctx, st, m, req, set)
 		case store.ExperimentRepeat:
 			items, err = repeatItems(ctx, st, req)
 		}
@@ -145,7 +180,7 @@ func prepareProbe(ctx context.Context, st *store.Store, req ProbeRequest, getenv
 	sel := judge.Selection{}
 	for _, it := range pp.items {
 		sel.Units = append(sel.Units, judge.Unit{QuestionID: it.QuestionID, Model1: it.Model1, Model2: it.Model2, Turn: it.Turn})
-		if it.Variant != "" {
+		if it.Variant != "" && pp.exp.Kind == store.ExperimentVerbosity {
 			var turns []string
 			if err := json.Unmarshal([]byte(it.Variant), &turns); err != nil {
 				return nil, fmt.Errorf("probe: experiment %d item q%d %s: %w", pp.exp.ID, it.QuestionID, it.Model2, err)
@@ -155,7 +190,7 @@ func prepareProbe(ctx context.Context, st *store.Store, req ProbeRequest, getenv
 	}
 	jr := req.JudgeRequest
 	jr.Name = pp.exp.ProbeJudge
-	pr, err := planRun(ctx, st, jr, m, sel, key)
+	pr, err := planRun(ctx, st, jr, m, sel, key, sets)
 	if err != nil {
 		return nil, err
 	}
@@ -170,15 +205,11 @@ func cmpOr(a, b string) string {
 	return b
 }
 
-// planRun resolves the prompt set and plans the tasks of sel over m for the
-// judge req names (a probe judge), as prepareJudge does for a plain run.
-func planRun(ctx context.Context, st *store.Store, req JudgeRequest, m judge.Material, sel judge.Selection, key string) (*preparedRun, error) {
-	cfg := judge.Config{Name: req.Name, Model: req.Model, BaseURL: req.BaseURL, Temperature: req.Temperature,
-		MaxTokens: req.MaxTokens, Concurrency: req.Concurrency, RPM: req.RPM, TPM: req.TPM,
-		Timeout: time.Duration(req.TimeoutSec * float64(time.Second))}
+// resolveSet resolves a --prompt value against the built-in and imported prompts.
+func resolveSet(ctx context.Context, st *store.Store, name string) (judge.PromptSet, error) {
 	imported, err := st.Prompts(ctx)
 	if err != nil {
-		return nil, err
+		return judge.PromptSet{}, err
 	}
 	lookup := func(name string) (judge.Prompt, bool, error) {
 		for _, p := range imported {
@@ -188,13 +219,28 @@ func planRun(ctx context.Context, st *store.Store, req JudgeRequest, m judge.Mat
 		}
 		return judge.Prompt{}, false, nil
 	}
-	set, err := judge.ResolvePromptSet(req.Prompt, lookup)
-	if err != nil {
-		return nil, err
-	}
-	tasks, skipped, err := judge.BuildTasks(m, sel, set)
-	if err != nil {
-		return nil, err
+	return judge.ResolvePromptSet(name, lookup)
+}
+
+// planRun plans the tasks of sel over m with each of sets (the first is the
+// judge's recorded set) for the judge req names (a probe judge), as
+// prepareJudge does for a plain run.
+func planRun(ctx context.Context, st *store.Store, req JudgeRequest, m judge.Material, sel judge.Selection, key string, sets []judge.PromptSet) (*preparedRun, error) {
+	cfg := judge.Config{Name: req.Name, Model: req.Model, BaseURL: req.BaseURL, Temperature: req.Temperature,
+		MaxTokens: req.MaxTokens, Concurrency: req.Concurrency, RPM: req.RPM, TPM: req.TPM,
+		Timeout: time.Duration(req.TimeoutSec * float64(time.Second))}
+	set := sets[0]
+	var tasks []judge.Task
+	skipped := map[string]int{}
+	for _, s := range sets {
+		ts, sk, err := judge.BuildTasks(m, sel, s)
+		if err != nil {
+			return nil, err
+		}
+		tasks = append(tasks, ts...)
+		for k, n := range sk {
+			skipped[k] += n
+		}
 	}
 	if len(tasks) == 0 {
 		return nil, fmt.Errorf("probe: nothing to judge (%v)", skipped)
@@ -283,6 +329,9 @@ func experimentResult(ctx context.Context, st *store.Store, e store.Experiment, 
 	if err != nil {
 		return nil, err
 	}
+	if e.Kind == store.ExperimentReference {
+		return referenceResult(ctx, st, e, items, confidence)
+	}
 	type unit struct {
 		q      int
 		m1, m2 string
@@ -309,16 +358,7 @@ func experimentResult(ctx context.Context, st *store.Store, e store.Experiment, 
 			return nil, err
 		}
 	}
-	game := func(g *store.Game) audit.Label {
-		if g == nil {
-			return audit.NoLabel
-		}
-		l, err := audit.ParseLabel(g.Winner)
-		if err != nil {
-			return audit.Error
-		}
-		return l
-	}
+	game := gameLabel
 	combined := func(v store.Verdict, ok bool) audit.Label {
 		if !ok {
 			return audit.NoLabel

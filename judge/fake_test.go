@@ -185,11 +185,15 @@ func tasksFor(tb testing.TB, st *store.Store, sel judge.Selection) []judge.Task 
 // deterministic: for each request, drawn from the request's own seeded
 // stream, the judge prefers the answer shown first with probability First,
 // otherwise the longer answer with probability Longer, otherwise calls a tie.
-// It reads nothing but the two answers: a reference in the prompt changes
-// nothing but the draw.
+// Unless ReadsReferences, it reads nothing but the two answers: a reference in
+// the prompt changes nothing but the draw (the judge "ignores references").
+// With ReadsReferences, a request that shows a reference solution whose final
+// number matches exactly one answer's (judge.ShownWrong) picks that answer,
+// before any other bias.
 type bias struct {
-	Seed          uint64
-	First, Longer float64
+	Seed            uint64
+	First, Longer   float64
+	ReadsReferences bool
 }
 
 // between returns the text between two markers of s.
@@ -207,6 +211,14 @@ func (b bias) decide(user string, _ int) reply {
 	a := between(user, "=== Answer of assistant A ===\n", "\n=== End of A ===")
 	bb := between(user, "=== Answer of assistant B ===\n", "\n=== End of B ===")
 	u := rng.Float64()
+	if ref := between(user, "=== Reference solution ===\n", "\n=== End of reference ==="); b.ReadsReferences && ref != "" {
+		switch judge.ShownWrong(ref, a, bb) {
+		case 1:
+			return reply{text: "Only B matches the reference.\n[[B]]"}
+		case 2:
+			return reply{text: "Only A matches the reference.\n[[A]]"}
+		}
+	}
 	switch {
 	case u < b.First:
 		return reply{text: "The first one reads best.\n[[A]]"}

@@ -4,7 +4,8 @@ import "fmt"
 
 // Experiment is one judge experiment's result in the report (STATS.md §10):
 // the verbosity probe fills Failures and Inconsistent, the repeatability probe
-// SelfAgreement and Flips.
+// SelfAgreement and Flips, the reference probe FailuresWithReference,
+// FailuresWithoutReference and HumanAgreement.
 type Experiment struct {
 	ID         int64  `json:"id"`
 	Kind       string `json:"kind"`
@@ -21,6 +22,83 @@ type Experiment struct {
 
 	SelfAgreement *Share `json:"self_agreement,omitempty"` // repeat: same combined verdict class in both runs
 	Flips         *Share `json:"flips,omitempty"`          // repeat: one run says A, the other B
+
+	// Reference probe: combined verdicts that pick the answer the reference
+	// shows wrong, judged with the reference-guided prompt and with the plain one.
+	FailuresWithReference    *Share `json:"failures_with_reference,omitempty"`
+	FailuresWithoutReference *Share `json:"failures_without_reference,omitempty"`
+	// HumanAgreement compares the two runs (judges "with reference" and
+	// "without reference") with the human votes on the probe's units.
+	HumanAgreement *Comparison `json:"human_agreement,omitempty"`
+}
+
+// Names of the reference probe's two runs in HumanAgreement.
+const (
+	WithReference    = "with reference"
+	WithoutReference = "without reference"
+)
+
+// RefItem is one reference probe item: the two runs' games in model terms
+// (A is the item's first model) and which answer the reference shows wrong
+// (A or B).
+type RefItem struct {
+	With, Without ProbeGames
+	Wrong         Label
+}
+
+// ReferenceProbe scores the reference probe (STATS.md §10, the MT-Bench
+// paper's Table 4): item i has a wrong answer W (the one its reference shows
+// wrong) and is judged in both orders by each run r (with and without the
+// reference); the run fails on the item when its combined verdict picks W,
+//
+//	fail_r,i = [Combine(G1_r,i, G2_r,i) = W],  failures_r = sum fail_r,i / n,
+//
+// over the n items both runs judged without error (paired: the same items in
+// both rates), with Wilson intervals at normal quantile z. A tie or an
+// inconsistent verdict is not a failure.
+func ReferenceProbe(items []RefItem, z float64) (with, without Share, errs, pending int) {
+	n, kw, ko := 0, 0, 0
+	for _, it := range items {
+		dw, bw := it.With.judged()
+		do, bo := it.Without.judged()
+		switch {
+		case bw || bo:
+			errs++
+		case !dw || !do:
+			pending++
+		default:
+			n++
+			if Combine(it.With.G1, it.With.G2) == it.Wrong {
+				kw++
+			}
+			if Combine(it.Without.G1, it.Without.G2) == it.Wrong {
+				ko++
+			}
+		}
+	}
+	return shareWilson(kw, n, z), shareWilson(ko, n, z), errs, pending
+}
+
+// ReferenceResult scores a reference experiment from its items at normal
+// quantile z (HumanAgreement is left to the caller, who holds the votes).
+func ReferenceResult(e Experiment, items []RefItem, z float64) *Experiment {
+	out := e
+	out.Items = len(items)
+	w, o, errs, pending := ReferenceProbe(items, z)
+	out.FailuresWithReference, out.FailuresWithoutReference, out.Errors, out.Pending = &w, &o, errs, pending
+	out.Judged = w.N
+	return &out
+}
+
+// ReferenceAgreement compares the reference probe's two runs (verdicts of
+// judges WithReference and WithoutReference) with the human votes, as
+// CompareJudges does for two judges; nil when either run has no verdict yet.
+func ReferenceAgreement(votes []HumanVote, verdicts []JudgeVerdict, opt Options) *Comparison {
+	var r Report
+	if err := AddComparison(&r, votes, verdicts, WithReference, WithoutReference, opt); err != nil {
+		return nil
+	}
+	return r.Comparison
 }
 
 // ProbeGames are the two games of one probe item as winners in model terms:

@@ -80,8 +80,34 @@ func renderExperiments(d *doc, r *Report) {
 			}
 		case e.SelfAgreement != nil:
 			result = "self-agreement " + shareCell(e.SelfAgreement) + ", flips " + shareCell(e.Flips)
+		case e.FailuresWithReference != nil:
+			result = "failures with the reference " + shareCell(e.FailuresWithReference) + ", without " + shareCell(e.FailuresWithoutReference)
 		}
 		rows = append(rows, []string{fmt.Sprint(e.ID), e.Kind, e.ProbeJudge, fmt.Sprintf("%d/%d", e.Judged, e.Items), fmt.Sprint(e.Errors), fmt.Sprint(e.Pending), result})
 	}
 	d.table([]string{"id", "probe", "verdicts stored as", "judged", "errors", "pending", "result (Wilson intervals)"}, rows)
+	for _, e := range r.Experiments {
+		if e.FailuresWithReference != nil {
+			renderReferenceProbe(d, e)
+		}
+	}
+}
+
+// renderReferenceProbe writes a reference experiment in the shape of the
+// MT-Bench paper's Table 4: failures and agreement with humans, per run.
+func renderReferenceProbe(d *doc, e *Experiment) {
+	d.para("Experiment %d, reference guidance: %d items where the reference shows one answer wrong, each judged in both orders with the reference-guided prompt and with the plain one; a failure is a combined verdict for the wrong answer.", e.ID, e.Items)
+	rows := [][]string{{WithReference, shareCell(e.FailuresWithReference), "n/a", "n/a"}, {WithoutReference, shareCell(e.FailuresWithoutReference), "n/a", "n/a"}}
+	if h := e.HumanAgreement; h != nil {
+		for i, s := range h.Sides {
+			rows[i][2], rows[i][3] = rateCell(&s.WithTies), rateCell(&s.WithoutTies)
+		}
+	}
+	d.table([]string{"run", "failures", "agreement with humans", "without ties"}, rows)
+	if h := e.HumanAgreement; h != nil {
+		d.para("Difference in agreement (with minus without the reference, questions resampled together): %s; McNemar's exact p = %s over %d units with human votes.",
+			estCell(&h.DiffWithTies, 3), num(h.McNemar.P, 4), h.HumanUnits)
+	} else {
+		d.para("No human vote on these units: agreement with humans not measured.")
+	}
 }

@@ -341,6 +341,11 @@ export interface Experiment {
   inconsistent?: number;
   self_agreement?: Share;
   flips?: Share;
+  /** reference probe: failures of the run with the reference-guided prompt and of the plain one, on the same items */
+  failures_with_reference?: Share;
+  failures_without_reference?: Share;
+  /** reference probe: the two runs ("with reference", "without reference") against the human votes */
+  human_agreement?: JudgeComparison | null;
 }
 export interface AuditReport {
   experiments?: Experiment[];
