@@ -3,7 +3,9 @@ package app
 import (
 	"context"
 	"fmt"
+	"math"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -33,6 +35,11 @@ combined verdict for the answer the reference shows wrong (--truth number: the
 reference's final number matches exactly one answer's; --truth humans: a strict
 majority of the unit's human votes picks the other); failures with and without
 the reference, and both runs' agreement with humans on those units.
+labels: a sample of units judged in both orders with the labels A and B and with
+two neutral names (--labels, a prompt transformation that renames the labels and
+the verdict tokens); the share of decisive games won by the answer shown first in
+each run, and its difference, the preference for the label A itself (stored as
+kind "position").
 repeat: a sample of units the judge already judged, judged again; self-agreement and
 flip rate. Verdicts are stored under JUDGE@KIND-ID; running the same command again
 resumes the experiment. Results show in concord report.`,
@@ -40,11 +47,14 @@ resumes the experiment. Results show in concord report.`,
   concord probe repeat --base-url http://localhost:11434/v1 --model llama3 --sample 100`,
 		GroupID:   "audit",
 		Args:      cobra.ExactArgs(1),
-		ValidArgs: []string{store.ExperimentVerbosity, store.ExperimentReference, store.ExperimentRepeat},
+		ValidArgs: []string{store.ExperimentVerbosity, store.ExperimentReference, "labels", store.ExperimentRepeat},
 		RunE: c.run(func(ctx context.Context, cmd *cobra.Command, args []string) error {
 			req.Kind = args[0]
-			if !slices.Contains([]string{store.ExperimentVerbosity, store.ExperimentReference, store.ExperimentRepeat}, req.Kind) {
-				return usagef("probe %q: want verbosity, reference or repeat", req.Kind)
+			if req.Kind == "labels" {
+				req.Kind = store.ExperimentPosition // stored under the position kind
+			}
+			if !slices.Contains([]string{store.ExperimentVerbosity, store.ExperimentReference, store.ExperimentPosition, store.ExperimentRepeat}, req.Kind) {
+				return usagef("probe %q: want verbosity, reference, labels or repeat", req.Kind)
 			}
 			if req.BaseURL == "" || req.Model == "" {
 				return usagef("probe: --base-url and --model are required (the judge's own settings)")
@@ -98,7 +108,7 @@ resumes the experiment. Results show in concord report.`,
 	f.StringVar(&req.Prompt, "prompt", "concord", "prompt set (concord, fastchat) or one prompt's name")
 	f.Float64Var(&temp, "temperature", 0, "sampling temperature (repeat at another temperature to see its effect)")
 	f.IntVar(&req.MaxTokens, "max-tokens", judge.DefaultMaxTokens, "maximum tokens per judgment")
-	f.IntVar(&req.Sample, "sample", 0, "items to draw (default: 23 for verbosity and 20 for reference, as the MT-Bench paper; 50 for repeat)")
+	f.IntVar(&req.Sample, "sample", 0, "items to draw (default: 23 for verbosity and 20 for reference, as the MT-Bench paper; 50 for labels and repeat)")
 	f.Uint64Var(&req.Seed, "seed", 1, "which items are drawn")
 	f.StringVar(&models, "models", "", "verbosity: only these models' answers (default: all)")
 	f.StringVar(&turns, "turns", "1", "verbosity: turns whose answers may be padded; reference: turns to judge")
@@ -110,8 +120,21 @@ resumes the experiment. Results show in concord report.`,
 	f.IntVar(&req.TPM, "tpm", 0, "tokens per minute limit, estimated (0: none)")
 	f.DurationVar(&timeout, "timeout", judge.DefaultTimeout, "per-request timeout")
 	f.StringVar(&req.APIKeyEnv, "api-key-env", DefaultAPIKeyEnv, "environment variable holding the API key (else the key file saved by the app)")
+	f.StringVar(&req.Labels, "labels", strings.Join(judge.DefaultNeutralLabels[:], ","), "labels: the two neutral names that replace A and B")
 	f.BoolVar(&asJSON, "json", false, "print the result as JSON")
 	return cmd
+}
+
+// estPct writes a difference of shares in percentage points with its interval.
+func estPct(e *audit.Estimate) string {
+	if e == nil || math.IsNaN(float64(e.Value)) {
+		return "n/a"
+	}
+	s := fmt.Sprintf("%+.1f points", 100*float64(e.Value))
+	if e.CI != nil {
+		s += fmt.Sprintf(" [%+.1f, %+.1f]", 100*float64(e.CI[0]), 100*float64(e.CI[1]))
+	}
+	return s
 }
 
 // probeSummary is one line stating an experiment's result.
@@ -134,6 +157,9 @@ func probeSummary(e *audit.Experiment) string {
 				100*float64(h.Sides[1].WithTies.Rate), h.Sides[0].WithTies.N)
 		}
 		return s + tail
+	case e.FirstWithLetters != nil:
+		return fmt.Sprintf("first position wins %.1f%% of decisive games with A/B%s, %.1f%% with neutral names%s; label A preference %s",
+			100*float64(e.FirstWithLetters.Rate), ci(e.FirstWithLetters), 100*float64(e.FirstWithNames.Rate), ci(e.FirstWithNames), estPct(e.LabelPreference)) + tail
 	case e.SelfAgreement != nil:
 		return fmt.Sprintf("self-agreement %.1f%% (%d/%d)%s, flips %.1f%%%s", 100*float64(e.SelfAgreement.Rate), e.SelfAgreement.Count,
 			e.SelfAgreement.N, ci(e.SelfAgreement), 100*float64(e.Flips.Rate), ci(e.Flips)) + tail

@@ -29,6 +29,7 @@ type ProbeRequest struct {
 	RewriteModel   string `json:"rewriteModel"`   // verbosity: rephrase through this model; "" = the offline rewriter
 	RewriteBaseURL string `json:"rewriteBaseUrl"` // default: the judge's base URL
 	Truth          string `json:"truth"`          // reference: TruthNumber (default) or TruthHumans
+	Labels         string `json:"labels"`         // position: the neutral names, "FIRST,SECOND" (default judge.DefaultNeutralLabels)
 }
 
 // probeSettings is an experiment's stored identity: running the same probe
@@ -47,6 +48,7 @@ type probeSettings struct {
 	RewriteBaseURL string   `json:"rewrite_base_url,omitempty"`
 	Truth          string   `json:"truth,omitempty"`       // reference: the rule that shows an answer wrong
 	RefPrompts     []string `json:"ref_prompts,omitempty"` // reference: the reference-guided prompts (the other run's are plain)
+	Labels         []string `json:"labels,omitempty"`      // position: the neutral names of the second run
 }
 
 // preparedProbe is a probe ready to run: its experiment and the judge run
@@ -74,7 +76,7 @@ func prepareProbe(ctx context.Context, st *store.Store, req ProbeRequest, getenv
 		req.Prompt = "concord"
 	}
 	if req.Sample <= 0 {
-		req.Sample = map[string]int{store.ExperimentVerbosity: 23, store.ExperimentReference: 20, store.ExperimentRepeat: 50}[req.Kind]
+		req.Sample = map[string]int{store.ExperimentVerbosity: 23, store.ExperimentReference: 20, store.ExperimentPosition: 50, store.ExperimentRepeat: 50}[req.Kind]
 	}
 	ps := probeSettings{Model: req.Model, BaseURL: judge.SafeURL(req.BaseURL), Temperature: req.Temperature, MaxTokens: req.MaxTokens,
 		Prompt: req.Prompt, Sample: req.Sample, Seed: req.Seed, Models: req.Models, Turns: req.Turns}
@@ -93,9 +95,15 @@ func prepareProbe(ctx context.Context, st *store.Store, req ProbeRequest, getenv
 			return nil, fmt.Errorf("probe reference: --truth %q: want %s or %s", req.Truth, TruthNumber, TruthHumans)
 		}
 		ps.Truth = req.Truth
+	case store.ExperimentPosition:
+		names, err := parseLabels(req.Labels)
+		if err != nil {
+			return nil, fmt.Errorf("probe labels: %w", err)
+		}
+		ps.Labels = names[:]
 	case store.ExperimentRepeat:
 	default:
-		return nil, fmt.Errorf("probe: unknown kind %q (want verbosity, reference or repeat)", req.Kind)
+		return nil, fmt.Errorf("probe: unknown kind %q (want verbosity, reference, labels or repeat)", req.Kind)
 	}
 	set, err := resolveSet(ctx, st, req.Prompt)
 	if err != nil {
@@ -117,6 +125,13 @@ func prepareProbe(ctx context.Context, st *store.Store, req ProbeRequest, getenv
 			}
 		}
 		sets = append(sets, noRef)
+	}
+	if req.Kind == store.ExperimentPosition {
+		renamed, err := judge.RenameSetLabels(set, ps.Labels[0], ps.Labels[1])
+		if err != nil {
+			return nil, fmt.Errorf("probe labels: %w", err)
+		}
+		sets = append(sets, renamed)
 	}
 	b, _ := json.Marshal(ps)
 	settingsJSON := string(b)
@@ -165,6 +180,8 @@ func prepareProbe(ctx context.Context, st *store.Store, req ProbeRequest, getenv
 			items, err = verbosityItems(ctx, m.Answers, req, rw)
 		case store.ExperimentReference:
 			items, err = referenceItems(ctx, st, m, req, set)
+		case store.ExperimentPosition:
+			items, err = labelItems(m, req)
 		case store.ExperimentRepeat:
 			items, err = repeatItems(ctx, st, req)
 		}
@@ -329,8 +346,11 @@ func experimentResult(ctx context.Context, st *store.Store, e store.Experiment, 
 	if err != nil {
 		return nil, err
 	}
-	if e.Kind == store.ExperimentReference {
+	switch e.Kind {
+	case store.ExperimentReference:
 		return referenceResult(ctx, st, e, items, confidence)
+	case store.ExperimentPosition:
+		return labelsResult(ctx, st, e, items, confidence)
 	}
 	type unit struct {
 		q      int

@@ -159,24 +159,9 @@ func referenceResult(ctx context.Context, st *store.Store, e store.Experiment, i
 	if err := json.Unmarshal([]byte(e.Settings), &ps); err != nil {
 		return nil, fmt.Errorf("experiment %d settings: %w", e.ID, err)
 	}
-	vs, err := st.Verdicts(ctx, e.ProbeJudge)
+	runs, err := twoRuns(ctx, st, e, items, func(prompt string) bool { return slices.Contains(ps.RefPrompts, prompt) })
 	if err != nil {
 		return nil, err
-	}
-	type key struct {
-		it   store.ExperimentItem
-		with bool
-	}
-	byKey := map[key]store.Verdict{}
-	for _, v := range vs {
-		k := key{store.ExperimentItem{QuestionID: v.QuestionID, Model1: v.Model1, Model2: v.Model2, Turn: v.Turn}, slices.Contains(ps.RefPrompts, v.Prompt)}
-		byKey[k] = v
-	}
-	games := func(v store.Verdict, ok bool) audit.ProbeGames {
-		if !ok {
-			return audit.ProbeGames{}
-		}
-		return audit.ProbeGames{G1: gameLabel(v.G1), G2: gameLabel(v.G2)}
 	}
 	facts, err := loadUnitFacts(ctx, st)
 	if err != nil {
@@ -194,9 +179,7 @@ func referenceResult(ctx context.Context, st *store.Store, e store.Experiment, i
 			wrong = audit.B
 		}
 		it.Variant = ""
-		w, wok := byKey[key{it, true}]
-		o, ook := byKey[key{it, false}]
-		ri := audit.RefItem{With: games(w, wok), Without: games(o, ook), Wrong: wrong}
+		ri := audit.RefItem{With: runs[it][1], Without: runs[it][0], Wrong: wrong}
 		refItems = append(refItems, ri)
 		for _, run := range []struct {
 			name string
@@ -223,6 +206,35 @@ func referenceResult(ctx context.Context, st *store.Store, e store.Experiment, i
 	opt := audit.DefaultOptions()
 	opt.Confidence = confidence
 	out.HumanAgreement = audit.ReferenceAgreement(in.votes, verdicts, opt)
+	return out, nil
+}
+
+// twoRuns reads the games of an experiment's two runs on each item, told
+// apart by the prompt: [1] holds the run whose prompts second says yes to,
+// [0] the other; an item not judged yet has NoLabel games.
+func twoRuns(ctx context.Context, st *store.Store, e store.Experiment, items []store.ExperimentItem, second func(prompt string) bool) (map[store.ExperimentItem][2]audit.ProbeGames, error) {
+	vs, err := st.Verdicts(ctx, e.ProbeJudge)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[store.ExperimentItem][2]audit.ProbeGames, len(items))
+	for _, it := range items {
+		it.Variant = ""
+		out[it] = [2]audit.ProbeGames{}
+	}
+	for _, v := range vs {
+		k := store.ExperimentItem{QuestionID: v.QuestionID, Model1: v.Model1, Model2: v.Model2, Turn: v.Turn}
+		g, ok := out[k]
+		if !ok {
+			continue
+		}
+		i := 0
+		if second(v.Prompt) {
+			i = 1
+		}
+		g[i] = audit.ProbeGames{G1: gameLabel(v.G1), G2: gameLabel(v.G2)}
+		out[k] = g
+	}
 	return out, nil
 }
 

@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -184,7 +185,9 @@ func tasksFor(tb testing.TB, st *store.Store, sel judge.Selection) []judge.Task 
 // bias programs a fake judge's preferences, seeded so that a test is
 // deterministic: for each request, drawn from the request's own seeded
 // stream, the judge prefers the answer shown first with probability First,
-// otherwise the longer answer with probability Longer, otherwise calls a tie.
+// otherwise the answer labelled A (when one is) with probability LabelA,
+// otherwise the longer answer with probability Longer, otherwise calls a tie;
+// it answers with the prompt's own labels ([[Kestrel]] once renamed).
 // Unless ReadsReferences, it reads nothing but the two answers: a reference in
 // the prompt changes nothing but the draw (the judge "ignores references").
 // With ReadsReferences, a request that shows a reference solution whose final
@@ -193,6 +196,7 @@ func tasksFor(tb testing.TB, st *store.Store, sel judge.Selection) []judge.Task 
 type bias struct {
 	Seed            uint64
 	First, Longer   float64
+	LabelA          float64 // after First: prefers the answer labelled A, wherever shown
 	ReadsReferences bool
 }
 
@@ -208,25 +212,42 @@ func (b bias) decide(user string, _ int) reply {
 	h := fnv.New64a()
 	h.Write([]byte(user))
 	rng := rand.New(rand.NewPCG(b.Seed, h.Sum64()))
-	a := between(user, "=== Answer of assistant A ===\n", "\n=== End of A ===")
-	bb := between(user, "=== Answer of assistant B ===\n", "\n=== End of B ===")
+	// The two answers and their labels (A and B, or names RenameLabels gave).
+	ms := answerBlock.FindAllStringSubmatch(user, 2)
+	if len(ms) != 2 {
+		return reply{text: "no answers found"}
+	}
+	l1, a, l2, bb := ms[0][1], ms[0][2], ms[1][1], ms[1][2]
+	first, second := "[["+l1+"]]", "[["+l2+"]]"
 	u := rng.Float64()
 	if ref := between(user, "=== Reference solution ===\n", "\n=== End of reference ==="); b.ReadsReferences && ref != "" {
 		switch judge.ShownWrong(ref, a, bb) {
 		case 1:
-			return reply{text: "Only B matches the reference.\n[[B]]"}
+			return reply{text: "Only the second matches the reference.\n" + second}
 		case 2:
-			return reply{text: "Only A matches the reference.\n[[A]]"}
+			return reply{text: "Only the first matches the reference.\n" + first}
+		}
+	}
+	if u >= b.First && b.LabelA > 0 && rng.Float64() < b.LabelA {
+		switch "A" {
+		case l1:
+			return reply{text: "A it is.\n" + first}
+		case l2:
+			return reply{text: "A it is.\n" + second}
 		}
 	}
 	switch {
 	case u < b.First:
-		return reply{text: "The first one reads best.\n[[A]]"}
+		return reply{text: "The first one reads best.\n" + first}
 	case u < b.First+(1-b.First)*b.Longer && len(a) != len(bb):
 		if len(a) > len(bb) {
-			return reply{text: "A says more.\n[[A]]"}
+			return reply{text: "The first says more.\n" + first}
 		}
-		return reply{text: "B says more.\n[[B]]"}
+		return reply{text: "The second says more.\n" + second}
 	}
 	return reply{text: "About the same.\n[[C]]"}
 }
+
+// answerBlock matches one answer of Concord's single-turn template: its label
+// and its text.
+var answerBlock = regexp.MustCompile(`=== Answer of assistant (\w+) ===\n((?s:.*?))\n=== End of \w+ ===`)

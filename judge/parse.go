@@ -3,6 +3,7 @@ package judge
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"concord/store/outcome"
@@ -38,7 +39,11 @@ var verdictTokens = []string{"[[A]]", "[[B]]", "[[C]]"}
 // Different tokens on earlier lines are reasoning and are ignored; a
 // repetition of the same token on the last line ("[[A]] [[A]]") is fine. An
 // output with no token is ErrNoVerdict.
-func ParseVerdict(output string) (Label, error) {
+func ParseVerdict(output string) (Label, error) { return parseVerdictTokens(output, verdictTokens) }
+
+// parseVerdictTokens is ParseVerdict with the tokens of the first answer, the
+// second and a tie (a prompt with renamed labels asks for its own).
+func parseVerdictTokens(output string, verdictTokens []string) (Label, error) {
 	last, pos := "", -1
 	for _, t := range verdictTokens {
 		if i := strings.LastIndex(output, t); i > pos {
@@ -59,7 +64,7 @@ func ParseVerdict(output string) (Label, error) {
 			return "", fmt.Errorf("%w: %s and %s on the last verdict line", ErrAmbiguousVerdict, t, last)
 		}
 	}
-	return Label(last[2:3]), nil
+	return []Label{LabelA, LabelB, LabelC}[slices.Index(verdictTokens, last)], nil
 }
 
 // Winner translates a label into model terms for a game: in game 1 model_1 is

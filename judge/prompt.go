@@ -21,6 +21,17 @@ type Prompt struct {
 	System   string
 	Template string
 	Kind     PromptKind // what the judge is asked for; the zero value is pairwise
+	// Verdicts are the tokens for the first answer, the second and a tie;
+	// zero: [[A]], [[B]] and [[C]] (RenameLabels sets others).
+	Verdicts [3]string
+}
+
+// verdictTokens are the tokens the prompt asks the judge to end on.
+func (p *Prompt) verdictTokens() []string {
+	if p == nil || p.Verdicts[0] == "" {
+		return verdictTokens
+	}
+	return p.Verdicts[:]
 }
 
 // Hash identifies the prompt's text (store.PromptHash: SHA-256 of the system

@@ -385,7 +385,7 @@ func (st *runState) do(ctx context.Context, t Task) {
 // the verdict parsed strictly, a reply without one kept as an error game.
 func gameFromReply(t Task, c Completion, apiKey string) store.Game {
 	g := store.Game{Judgment: Scrub(c.Text, apiKey), UserPrompt: t.User, TokensIn: c.TokensIn, TokensOut: c.TokensOut}
-	label, perr := ParseVerdict(c.Text)
+	label, perr := parseVerdictTokens(c.Text, t.Prompt.verdictTokens())
 	if perr != nil {
 		g.Winner, g.Error = "error", perr.Error()
 	} else {

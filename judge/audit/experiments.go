@@ -1,6 +1,9 @@
 package audit
 
-import "fmt"
+import (
+	"fmt"
+	"math"
+)
 
 // Experiment is one judge experiment's result in the report (STATS.md §10):
 // the verbosity probe fills Failures and Inconsistent, the repeatability probe
@@ -30,6 +33,93 @@ type Experiment struct {
 	// HumanAgreement compares the two runs (judges "with reference" and
 	// "without reference") with the human votes on the probe's units.
 	HumanAgreement *Comparison `json:"human_agreement,omitempty"`
+
+	// Label control (kind "position"): the share of decisive games won by the
+	// answer shown first, with the labels A and B and with two neutral names,
+	// and their difference, the preference for the label A itself.
+	FirstWithLetters *Share    `json:"first_with_letters,omitempty"`
+	FirstWithNames   *Share    `json:"first_with_names,omitempty"`
+	LabelPreference  *Estimate `json:"label_preference,omitempty"`
+}
+
+// LabelItem is one label control item: the games of the run with the labels
+// A and B and of the run with neutral names, in model terms (A is the item's
+// first model, shown first in game 1 and second in game 2).
+type LabelItem struct{ Letters, Names ProbeGames }
+
+// firstSecond counts a pair of games' wins by the answer shown first and by
+// the one shown second (game 1 shows A first, game 2 shows B first).
+func firstSecond(g ProbeGames) (first, second int) {
+	for i, l := range []Label{g.G1, g.G2} {
+		switch {
+		case l == A && i == 0, l == B && i == 1:
+			first++
+		case l == B && i == 0, l == A && i == 1:
+			second++
+		}
+	}
+	return first, second
+}
+
+// LabelsProbe scores the label control (STATS.md §10): the same units judged
+// in both orders with the labels A and B (A always shown first) and with two
+// neutral names (the first name always shown first). For each run r,
+//
+//	first_r = #(decisive games won by the answer shown first) / #(decisive games),
+//
+// over the items both runs judged without error, with a Wilson interval at
+// normal quantile z; 1/2 is no position preference. With neutral names the
+// first position carries no letter, so first_names is the preference for the
+// position alone, and
+//
+//	label = first_letters - first_names
+//
+// is what the label A adds to it (positive: the judge favours "A"). Its
+// interval is Newcombe's hybrid score interval for a difference of
+// proportions (method 10), from the two Wilson intervals (l_i, u_i) of
+// p_i = first_i:
+//
+//	[d - sqrt((p1-l1)^2 + (u2-p2)^2),  d + sqrt((u1-p1)^2 + (p2-l2)^2)];
+//
+// it treats the two runs as independent, which is conservative when a judge's
+// games on the same unit go together, as they usually do.
+func LabelsProbe(items []LabelItem, z float64) (letters, names Share, label Estimate, errs, pending int) {
+	var lf, ld, nf, nd int
+	for _, it := range items {
+		dl, bl := it.Letters.judged()
+		dn, bn := it.Names.judged()
+		switch {
+		case bl || bn:
+			errs++
+		case !dl || !dn:
+			pending++
+		default:
+			f, s := firstSecond(it.Letters)
+			lf, ld = lf+f, ld+f+s
+			f, s = firstSecond(it.Names)
+			nf, nd = nf+f, nd+f+s
+		}
+	}
+	letters, names = shareWilson(lf, ld, z), shareWilson(nf, nd, z)
+	label = Estimate{Value: Num(math.NaN())}
+	if ld > 0 && nd > 0 {
+		p1, p2 := float64(letters.Rate), float64(names.Rate)
+		l1, u1, l2, u2 := float64(letters.CI[0]), float64(letters.CI[1]), float64(names.CI[0]), float64(names.CI[1])
+		d := p1 - p2
+		label = Estimate{Value: Num(d), CI: &Interval{Num(d - math.Hypot(p1-l1, u2-p2)), Num(d + math.Hypot(u1-p1, p2-l2))}}
+	}
+	return letters, names, label, errs, pending
+}
+
+// LabelsResult scores a label control experiment from its items at normal
+// quantile z.
+func LabelsResult(e Experiment, items []LabelItem, z float64) *Experiment {
+	out := e
+	out.Items = len(items)
+	l, n, d, errs, pending := LabelsProbe(items, z)
+	out.FirstWithLetters, out.FirstWithNames, out.LabelPreference, out.Errors, out.Pending = &l, &n, &d, errs, pending
+	out.Judged = out.Items - errs - pending
+	return &out
 }
 
 // Names of the reference probe's two runs in HumanAgreement.

@@ -80,6 +80,9 @@ func renderExperiments(d *doc, r *Report) {
 			}
 		case e.SelfAgreement != nil:
 			result = "self-agreement " + shareCell(e.SelfAgreement) + ", flips " + shareCell(e.Flips)
+		case e.FirstWithLetters != nil:
+			result = "first position wins " + shareCell(e.FirstWithLetters) + " of decisive games with A/B, " + shareCell(e.FirstWithNames) +
+				" with neutral names; label A preference " + estCell(e.LabelPreference, 3)
 		case e.FailuresWithReference != nil:
 			result = "failures with the reference " + shareCell(e.FailuresWithReference) + ", without " + shareCell(e.FailuresWithoutReference)
 		}

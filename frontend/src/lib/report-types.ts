@@ -346,6 +346,11 @@ export interface Experiment {
   failures_without_reference?: Share;
   /** reference probe: the two runs ("with reference", "without reference") against the human votes */
   human_agreement?: JudgeComparison | null;
+  /** label control (kind "position"): decisive games won by the answer shown first, with A/B and with neutral names */
+  first_with_letters?: Share;
+  first_with_names?: Share;
+  /** the difference: the preference for the label A itself */
+  label_preference?: Estimate;
 }
 export interface AuditReport {
   experiments?: Experiment[];
