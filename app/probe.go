@@ -437,21 +437,50 @@ func runProbe(ctx context.Context, st *store.Store, req ProbeRequest, getenv fun
 	if err != nil {
 		return nil, nil, err
 	}
+	res, err := finishProbe(ctx, st, req, pp, onProgress, log)
+	return res, pp, err
+}
+
+// finishProbe runs a prepared probe's pending games and scores it.
+func finishProbe(ctx context.Context, st *store.Store, req ProbeRequest, pp *preparedProbe,
+	onProgress func(judge.Progress), log func(string)) (*audit.Experiment, error) {
 	if len(pp.run.pending) > 0 {
 		r := pp.run.runner(st)
 		r.OnProgress, r.Log = onProgress, log
 		if _, err := r.Run(ctx, pp.run.pending); err != nil {
-			return nil, pp, fmt.Errorf("probe %s (experiment %d, resumable): %w", req.Kind, pp.exp.ID, err)
+			return nil, fmt.Errorf("probe %s (experiment %d, resumable): %w", req.Kind, pp.exp.ID, err)
 		}
+	} else if onProgress != nil {
+		onProgress(judge.Progress{Finished: true}) // nothing left to send: say so, so a progress view closes
 	}
-	res, err := experimentResult(ctx, st, pp.exp, 0.95)
-	return res, pp, err
+	return experimentResult(ctx, st, pp.exp, 0.95)
 }
 
-// Probe runs a judge experiment to its end and returns its result.
+// EventProbeProgress carries a running probe's ProbeProgress, as often as the
+// judge run's judge:progress (about 4 times a second), and once finished.
+const EventProbeProgress = "probe:progress"
+
+// ProbeProgress is a probe's progress: which experiment, and its judge run's
+// counters.
+type ProbeProgress struct {
+	Kind       string         `json:"kind"`
+	ProbeJudge string         `json:"probeJudge"`
+	Progress   judge.Progress `json:"progress"`
+}
+
+// Probe runs a judge experiment to its end and returns its result; its
+// progress goes out as probe:progress events.
 func (a *App) Probe(req ProbeRequest) (*audit.Experiment, error) {
-	res, _, err := runProbe(a.ctx, a.store, req, os.Getenv, nil, nil)
-	return res, err
+	var name string
+	onProgress := func(p judge.Progress) {
+		a.emit(EventProbeProgress, ProbeProgress{Kind: req.Kind, ProbeJudge: name, Progress: p})
+	}
+	pp, err := prepareProbe(a.ctx, a.store, req, os.Getenv)
+	if err != nil {
+		return nil, err
+	}
+	name = pp.exp.ProbeJudge
+	return finishProbe(a.ctx, a.store, req, pp, onProgress, nil)
 }
 
 // Experiments lists the scored experiments on a judge ("" for all).

@@ -3,10 +3,13 @@ package app_test
 import (
 	"context"
 	"encoding/json"
+	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 
+	"concord/app"
 	"concord/judge/audit"
 	"concord/store"
 )
@@ -92,5 +95,64 @@ func TestProbeRepeat(t *testing.T) {
 	}
 	if e.SelfAgreement == nil || e.Items != len(vs) || e.SelfAgreement.N != len(vs) || e.SelfAgreement.Count != ties || e.Flips.Count != flips {
 		t.Errorf("probe repeat = %+v agreement %+v flips %+v; want %d items, %d agreeing, no flips", e, e.SelfAgreement, e.Flips, len(vs), ties)
+	}
+}
+
+// TestAppProbeEvents runs a probe from the window: probe:progress events name
+// the experiment's probe judge, count up to its games and end finished, the
+// last one holding the final counters; a resumed probe with nothing left to
+// send still closes with a finished event.
+func TestAppProbeEvents(t *testing.T) {
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	t.Setenv("OPENAI_API_KEY", judgeTestKey)
+	db := demoDB(t)
+	var calls atomic.Int64
+	srv := fakeJudge(t, &calls)
+	st, err := store.Open(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	a := app.New(st)
+	var mu sync.Mutex
+	var events []app.ProbeProgress
+	app.SetEmit(a, func(name string, data any) {
+		if name != app.EventProbeProgress {
+			t.Errorf("event %s during a probe, want only %s", name, app.EventProbeProgress)
+			return
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		events = append(events, data.(app.ProbeProgress))
+	})
+	req := app.ProbeRequest{Kind: store.ExperimentVerbosity, Sample: 4}
+	req.Name, req.Model, req.BaseURL = "demo-judge", "fake", srv.URL+"/v1"
+	e, err := a.Probe(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	got := slices.Clone(events)
+	mu.Unlock()
+	if len(got) == 0 {
+		t.Fatal("no probe:progress event")
+	}
+	last := got[len(got)-1]
+	if !last.Progress.Finished || last.Progress.Done != 2*e.Items || last.Progress.Total != 2*e.Items || last.ProbeJudge != e.ProbeJudge || last.Kind != "verbosity" {
+		t.Errorf("last probe:progress %+v; want finished, %d of %d games, of %s", last, 2*e.Items, 2*e.Items, e.ProbeJudge)
+	}
+	for i, ev := range got[:len(got)-1] {
+		if ev.Progress.Finished || (i > 0 && ev.Progress.Done < got[i-1].Progress.Done) {
+			t.Errorf("event %d %+v: want unfinished progress that never goes back", i, ev)
+		}
+	}
+	mu.Lock()
+	events = nil
+	mu.Unlock()
+	if _, err := a.Probe(req); err != nil {
+		t.Fatal(err)
+	}
+	if len(events) != 1 || !events[0].Progress.Finished || events[0].Progress.Total != 0 {
+		t.Errorf("resumed probe with nothing to send: events %+v, want one finished event", events)
 	}
 }

@@ -3,8 +3,11 @@ package app
 import (
 	"context"
 	"fmt"
+	"math"
 	"strings"
 
+	"concord/app/settings"
+	"concord/judge"
 	"concord/judge/audit"
 	"concord/store"
 )
@@ -75,5 +78,81 @@ func addComparison(ctx context.Context, s *store.Store, r *audit.Report, judge, 
 		}
 		votes, verdicts = in.votes, append(verdicts, in.verdicts...)
 	}
-	return audit.AddComparison(r, votes, verdicts, x, y, ao)
+	if err := audit.AddComparison(r, votes, verdicts, x, y, ao); err != nil {
+		return err
+	}
+	return addSpend(ctx, s, r.Comparison)
+}
+
+// addSpend fills each side's cost and latency per verdict over the units
+// both judges judged without error, priced by the price table (the settings
+// file, else the defaults).
+func addSpend(ctx context.Context, s *store.Store, c *audit.Comparison) error {
+	type unit struct {
+		q      int
+		m1, m2 string
+		t      int
+	}
+	byJudge := map[string]map[unit]store.Verdict{}
+	for _, side := range c.Sides {
+		vs, err := s.Verdicts(ctx, side.Judge)
+		if err != nil {
+			return fmt.Errorf("report --compare: %w", err)
+		}
+		m := map[unit]store.Verdict{}
+		for _, v := range vs {
+			if v.Combined != "error" && v.Combined != "" {
+				m[unit{v.QuestionID, v.Model1, v.Model2, v.Turn}] = v
+			}
+		}
+		byJudge[side.Judge] = m
+	}
+	prices, _, err := settings.PriceLookup()
+	if err != nil {
+		prices = judge.DefaultPrices() // an unreadable price file: the report still shows tokens and latency
+	}
+	x, y := byJudge[c.Sides[0].Judge], byJudge[c.Sides[1].Judge]
+	for i, side := range c.Sides {
+		other := y
+		if i == 1 {
+			other = x
+		}
+		var n, latN int
+		var in, out, lat float64
+		model := ""
+		for k, v := range byJudge[side.Judge] {
+			if _, ok := other[k]; !ok {
+				continue
+			}
+			model = v.JudgeModel
+			games := []*store.Game{v.G1, v.G2}
+			tokens, ms := 0, int64(0)
+			for _, g := range games {
+				if g != nil {
+					in, out, tokens, ms = in+float64(g.TokensIn), out+float64(g.TokensOut), tokens+g.TokensIn+g.TokensOut, ms+g.LatencyMS
+				}
+			}
+			if tokens > 0 {
+				n++
+			}
+			if ms > 0 {
+				lat += float64(ms)
+				latN++
+			}
+		}
+		sp := &audit.Spend{Model: model, Verdicts: n, TokensIn: audit.Num(math.NaN()), TokensOut: audit.Num(math.NaN()),
+			LatencyMS: audit.Num(math.NaN())}
+		if n > 0 {
+			sp.TokensIn, sp.TokensOut = audit.Num(in/float64(n)), audit.Num(out/float64(n))
+			if p, ok := prices.Lookup(model); ok {
+				usd := (in*p.InputPerMillion + out*p.OutputPerMillion) / 1e6 / float64(n)
+				sp.USD = &usd
+			}
+		}
+		if latN > 0 {
+			sp.LatencyMS = audit.Num(lat / float64(latN))
+		}
+		c.Sides[i].Spend = sp
+	}
+	return nil
 }

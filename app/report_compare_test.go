@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"concord/judge/audit"
@@ -110,5 +111,42 @@ func TestReportCompare(t *testing.T) {
 		if code, _, errOut := cliRun(t, db, "report", "--judge", "demo-judge", "--compare", bad, "--bootstrap", "0"); code == 0 || !strings.Contains(errOut, "compare") {
 			t.Errorf("report --compare %q = exit %d, %q; want an error naming --compare", bad, code, errOut)
 		}
+	}
+}
+
+// TestReportCompareSpend runs two judges (gpt-4o and gpt-4o-mini by name)
+// against a fake server that bills 10 prompt and 3 completion tokens per
+// request: the comparison prices each verdict (two games) by the default
+// price table and measures its latency.
+func TestReportCompareSpend(t *testing.T) {
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	db := judgeFixture(t)
+	var calls atomic.Int64
+	srv := fakeJudge(t, &calls)
+	for _, m := range []string{"gpt-4o", "gpt-4o-mini"} {
+		cliRun(t, db, "judge", "--base-url", srv.URL+"/v1", "--model", m) // m3's second turns end in errors: exit 1 is expected
+	}
+	code, out, errOut := cliRun(t, db, "report", "--judge", "gpt-4o", "--compare", "gpt-4o-mini", "--bootstrap", "0", "--format", "json")
+	var r audit.Report
+	if code != 0 || json.Unmarshal([]byte(out), &r) != nil || r.Comparison == nil {
+		t.Fatalf("report --compare: exit %d, %s", code, errOut)
+	}
+	// 2 games x (10 x input + 3 x output) per million tokens.
+	want := map[string]float64{"gpt-4o": 2 * (10*2.50 + 3*10.00) / 1e6, "gpt-4o-mini": 2 * (10*0.15 + 3*0.60) / 1e6}
+	for _, s := range r.Comparison.Sides {
+		sp := s.Spend
+		if sp == nil || sp.Model != s.Judge || sp.Verdicts != r.Comparison.Units || float64(sp.TokensIn) != 20 || float64(sp.TokensOut) != 6 {
+			t.Fatalf("%s: spend %+v, want %d verdicts of 20 tokens in and 6 out", s.Judge, sp, r.Comparison.Units)
+		}
+		if sp.USD == nil || *sp.USD-want[s.Judge] > 1e-12 || *sp.USD-want[s.Judge] < -1e-12 {
+			t.Errorf("%s: cost per verdict %v, want %v", s.Judge, sp.USD, want[s.Judge])
+		}
+		if !sp.LatencyMS.Valid() || sp.LatencyMS < 0 {
+			t.Errorf("%s: latency per verdict %v, want a measured figure", s.Judge, sp.LatencyMS)
+		}
+	}
+	_, md, _ := cliRun(t, db, "report", "--judge", "gpt-4o", "--compare", "gpt-4o-mini", "--bootstrap", "0", "--format", "markdown")
+	if !strings.Contains(md, "cost per verdict") || !strings.Contains(md, "$0.00011") {
+		t.Errorf("markdown comparison lacks the cost per verdict:\n%s", md)
 	}
 }

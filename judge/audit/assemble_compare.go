@@ -25,6 +25,20 @@ type ComparedJudge struct {
 	WithTies    Rate   `json:"with_ties"`
 	WithoutTies Rate   `json:"without_ties"`
 	Consistency Share  `json:"consistency"`
+	Spend       *Spend `json:"spend,omitempty"` // cost and latency per verdict (filled by the caller, who holds the games)
+}
+
+// Spend is what one judge's verdicts on the compared units cost: means per
+// verdict (a unit's games summed, both orders) over the Verdicts units whose
+// games carry token counts, so v = sum_units (g1 + g2) / Verdicts for tokens,
+// dollars and latency alike.
+type Spend struct {
+	Model     string   `json:"model"`
+	Verdicts  int      `json:"verdicts"`
+	TokensIn  Num      `json:"tokens_in"`
+	TokensOut Num      `json:"tokens_out"`
+	USD       *float64 `json:"usd"`        // tokens priced by the model's row of the price table; null without one (a float: cents of a cent matter)
+	LatencyMS Num      `json:"latency_ms"` // the two requests' latencies summed (a batch run's games have none: null)
 }
 
 // McNemarJSON is McNemar's exact test: B comparisons only the first judge

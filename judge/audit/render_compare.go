@@ -13,9 +13,18 @@ func renderComparison(d *doc, r *Report) {
 		c.Judges[0], c.Judges[1], c.Units, c.HumanUnits, c.Questions, c.Errors)
 	var rows [][]string
 	for _, s := range c.Sides {
-		rows = append(rows, []string{s.Judge, rateCell(&s.WithTies), rateCell(&s.WithoutTies), shareCell(&s.Consistency)})
+		cost, latency := "n/a", "n/a"
+		if sp := s.Spend; sp != nil {
+			if sp.USD != nil {
+				cost = fmt.Sprintf("$%.5f", *sp.USD)
+			}
+			if sp.LatencyMS.Valid() {
+				latency = fmt.Sprintf("%.2f s", float64(sp.LatencyMS)/1000)
+			}
+		}
+		rows = append(rows, []string{s.Judge, rateCell(&s.WithTies), rateCell(&s.WithoutTies), shareCell(&s.Consistency), cost, latency})
 	}
-	d.table([]string{"judge", "agreement with ties", "without ties", "position consistency"}, rows)
+	d.table([]string{"judge", "agreement with ties", "without ties", "position consistency", "cost per verdict", "latency per verdict"}, rows)
 	d.para("Paired difference (%s minus %s, questions resampled together): with ties %s, without ties %s. McNemar's exact test: %d comparisons only %s agrees with, %d only %s, p = %s.",
 		c.Judges[0], c.Judges[1], estCell(&c.DiffWithTies, 3), estCell(&c.DiffWithoutTies, 3),
 		c.McNemar.B, c.Judges[0], c.McNemar.C, c.Judges[1], num(c.McNemar.P, 4))

@@ -45,3 +45,19 @@ export const BATCH_STATUS = 'batch:status';
 export function onBatchStatus(cb: (s: BatchStatus[]) => void): () => void {
   return subscribe<BatchStatus[]>(BATCH_STATUS, cb);
 }
+
+// ---- probes ------------------------------------------------------------------
+
+export const PROBE_PROGRESS = 'probe:progress';
+
+/** ProbeProgress is the payload of probe:progress (app.ProbeProgress). */
+export interface ProbeProgress {
+  kind: string;
+  probeJudge: string;
+  progress: JudgeStatus['progress'];
+}
+
+/** onProbeProgress calls cb with a running probe's counters, and once finished. */
+export function onProbeProgress(cb: (p: ProbeProgress) => void): () => void {
+  return subscribe<ProbeProgress>(PROBE_PROGRESS, cb);
+}

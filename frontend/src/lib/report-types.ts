@@ -269,6 +269,18 @@ export interface ComparedJudge {
   with_ties: Rate;
   without_ties: Rate;
   consistency: Share;
+  /** cost and latency per verdict (both games) on the units both judged (audit.Spend) */
+  spend?: Spend;
+}
+/** What one judge's verdicts cost, per verdict (audit.Spend). */
+export interface Spend {
+  model: string;
+  verdicts: number;
+  tokens_in: Num;
+  tokens_out: Num;
+  /** US dollars per verdict, null when the price table has no row for the model */
+  usd: number | null;
+  latency_ms: Num;
 }
 export interface JudgeComparison {
   judges: [string, string];
