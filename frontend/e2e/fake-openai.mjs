@@ -17,6 +17,9 @@
 // "completed" once FAKE_BATCH_MS have passed and it is not held, each line
 // answered as a chat completion would be. POST /control/hold?on=1|0 holds
 // every batch in progress (for a test that restarts the app meanwhile).
+// POST /control/verbose?on=1|0 makes the judge prefer the longer answer (of
+// Concord's prompts, one or two turns; a tie when equal), as a verbose-biased
+// judge would: the verbosity probe must then fail on every item.
 import { createHash } from 'node:crypto';
 import { createServer } from 'node:http';
 
@@ -25,6 +28,19 @@ const delay = Number(process.env.FAKE_OPENAI_DELAY ?? 40);
 const key = process.env.FAKE_OPENAI_KEY ?? '';
 let requests = 0;
 let unauthorized = 0;
+let verbose = false;
+
+// Concord's answer blocks: label and text, single-turn or a conversation.
+const ANSWER = /=== (?:Answer of|Conversation with) assistant (\w+) ===\n([\s\S]*?)\n=== End of (?:conversation with )?\1 ===/g;
+
+// longerLabel is the label of the longer of the two answers in the prompt, C
+// when they are as long, null when the prompt is not Concord's.
+function longerLabel(text) {
+  const m = [...text.matchAll(ANSWER)];
+  if (m.length < 2) return null;
+  if (m[0][2].length === m[1][2].length) return 'C';
+  return m[0][2].length > m[1][2].length ? m[0][1] : m[1][1];
+}
 
 function send(res, status, body) {
   const b = JSON.stringify(body);
@@ -36,7 +52,7 @@ function send(res, status, body) {
 function completion(parsed) {
   const text = (parsed.messages ?? []).map((m) => String(m.content ?? '')).join('\n');
   const h = createHash('sha256').update(text).digest();
-  const verdict = ['A', 'B', 'C'][h[0] % 3];
+  const verdict = (verbose && longerLabel(text)) || ['A', 'B', 'C'][h[0] % 3];
   const judgment =
     `**Assessment.** Assistant A answers the question directly; Assistant B adds more detail but also more filler.\n\n` +
     `- Accuracy: both are broadly correct.\n- Helpfulness: ${verdict === 'C' ? 'comparable' : `Assistant ${verdict} is more useful`}.\n\n` +
@@ -144,6 +160,10 @@ function batchAPI(req, res, body) {
 
 const server = createServer((req, res) => {
   if (req.method === 'GET' && req.url === '/health') return send(res, 200, { ok: true, requests, unauthorized, batches: batches.size, batchLines });
+  if (req.method === 'POST' && req.url?.startsWith('/control/verbose')) {
+    verbose = new URL(req.url, 'http://fake').searchParams.get('on') === '1';
+    return send(res, 200, { verbose });
+  }
   if (req.method === 'POST' && req.url?.startsWith('/control/hold')) {
     held = new URL(req.url, 'http://fake').searchParams.get('on') === '1';
     return send(res, 200, { held });
