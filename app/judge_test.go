@@ -279,7 +279,11 @@ func TestAppJudgeEvents(t *testing.T) {
 			t.Fatal(err)
 		}
 		if run == 1 {
-			time.Sleep(5 * time.Millisecond)
+			// Cancel once the run is under way (its plan made, a request sent):
+			// a fixed sleep raced the planning on a loaded machine.
+			for deadline := time.Now().Add(10 * time.Second); calls.Load() == 0 && time.Now().Before(deadline); {
+				time.Sleep(time.Millisecond)
+			}
 			a.JudgeCancel()
 		}
 		final := waitJudge(t, a)
