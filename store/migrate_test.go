@@ -62,8 +62,8 @@ func TestMigrateFromSchema2(t *testing.T) {
 	}
 	var indexes string
 	s.read.QueryRowContext(ctx, `SELECT group_concat(name, ' ') FROM (SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name)`).Scan(&indexes)
-	if indexes != "verdicts_unit votes_question votes_study votes_study_unit" {
-		t.Errorf("indexes = %q, want verdicts_unit votes_question votes_study votes_study_unit", indexes)
+	if indexes != "ratings_question verdicts_unit votes_question votes_study votes_study_unit" {
+		t.Errorf("indexes = %q, want ratings_question verdicts_unit votes_question votes_study votes_study_unit", indexes)
 	}
 	bad := []string{
 		`INSERT INTO votes(uid, annotator_id, question_id, model_a, model_b, turn, winner, created_at) VALUES ('v2', 1, 1, 'alpha', 'beta', 1, 'bogus', 'now')`,
