@@ -83,6 +83,7 @@ func buildReport(ctx context.Context, s *store.Store, opts ReportOptions) (*audi
 	ao := audit.DefaultOptions()
 	ao.Humans, ao.Turn, ao.Bootstrap, ao.Seed = group, opts.Turn, opts.Bootstrap, opts.Seed
 	r := audit.Compute(in.votes, in.verdicts, ao)
+	r.Scores = audit.ComputeScores(in.ratings, in.votes, in.verdicts, ao)
 	r.Warnings = append(in.warnings, r.Warnings...)
 	return r, nil
 }
@@ -90,6 +91,7 @@ func buildReport(ctx context.Context, s *store.Store, opts ReportOptions) (*audi
 type auditInput struct {
 	votes    []audit.HumanVote
 	verdicts []audit.JudgeVerdict
+	ratings  []audit.Rating
 	warnings []audit.Warning
 }
 
@@ -190,6 +192,9 @@ func loadAuditInput(ctx context.Context, s *store.Store, judge, group string) (*
 				LenA: length(v.QuestionID, v.Model1, v.Turn), LenB: length(v.QuestionID, v.Model2, v.Turn),
 			})
 		}
+	}
+	if in.ratings, err = loadRatings(ctx, s, judge, category); err != nil {
+		return nil, err
 	}
 	if bad > 0 {
 		in.warnings = append(in.warnings, audit.Warning{Section: audit.SectionGeneral,

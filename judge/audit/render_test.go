@@ -32,6 +32,7 @@ var sectionMarks = map[string]struct {
 	"close_calls":    {text: "Close calls", heading: true},
 	"annotators":     {text: "Annotators", heading: true},
 	"warnings":       {text: "Warnings", heading: true},
+	"scores":         {text: "Scores", heading: true},
 }
 
 func TestRenderCoversEverySection(t *testing.T) {
@@ -49,6 +50,12 @@ func TestRenderCoversEverySection(t *testing.T) {
 	opt := audit.DefaultOptions()
 	opt.Bootstrap = 20
 	r := audit.Compute(votes, verdicts, opt)
+	var ratings []audit.Rating
+	for q := 1; q <= 6; q++ {
+		ratings = append(ratings, audit.Rating{Judge: "j", Question: q, Category: "writing", Model: "m1", Turn: 1, Score: float64(q)},
+			audit.Rating{Judge: "j", Question: q, Category: "writing", Model: "m2", Turn: 1, Score: 4})
+	}
+	r.Scores = audit.ComputeScores(ratings, votes, verdicts, opt)
 	if len(r.Warnings) == 0 {
 		t.Fatal("the report has no warnings, so their section cannot be checked")
 	}

@@ -7,8 +7,9 @@ import (
 )
 
 // SchemaVersion is the version of the JSON form of Report (see SCHEMA.md).
-// Version 2 made each warning an object with the section it qualifies.
-const SchemaVersion = 2
+// Version 2 made each warning an object with the section it qualifies;
+// version 3 added scores, the single-answer ratings' section.
+const SchemaVersion = 3
 
 // Sections of the report a Warning can qualify.
 const (
@@ -100,21 +101,22 @@ type Estimate struct {
 
 // Report is the full audit. Its JSON form is documented in SCHEMA.md.
 type Report struct {
-	SchemaVersion int           `json:"schema_version"`
-	Humans        string        `json:"humans"`
-	Judges        []string      `json:"judges"`
-	Turn          *int          `json:"turn"`
-	Bootstrap     int           `json:"bootstrap"` // resamples drawn; 0 when intervals are off
-	Seed          uint64        `json:"seed"`
-	Confidence    float64       `json:"confidence"`
-	Totals        Totals        `json:"totals"`
-	Agreement     []*Agreement  `json:"agreement"`
-	PositionBias  PositionBias  `json:"position_bias"`
-	LengthBias    []*LengthBias `json:"length_bias"`
-	Models        Models        `json:"models"`
-	CloseCalls    []*CloseCall  `json:"close_calls"`
-	Annotators    []*Annotator  `json:"annotators"`
-	Warnings      []Warning     `json:"warnings"`
+	SchemaVersion int            `json:"schema_version"`
+	Humans        string         `json:"humans"`
+	Judges        []string       `json:"judges"`
+	Turn          *int           `json:"turn"`
+	Bootstrap     int            `json:"bootstrap"` // resamples drawn; 0 when intervals are off
+	Seed          uint64         `json:"seed"`
+	Confidence    float64        `json:"confidence"`
+	Totals        Totals         `json:"totals"`
+	Agreement     []*Agreement   `json:"agreement"`
+	PositionBias  PositionBias   `json:"position_bias"`
+	LengthBias    []*LengthBias  `json:"length_bias"`
+	Models        Models         `json:"models"`
+	CloseCalls    []*CloseCall   `json:"close_calls"`
+	Annotators    []*Annotator   `json:"annotators"`
+	Warnings      []Warning      `json:"warnings"`
+	Scores        *ScoresSection `json:"scores"` // null without single-answer ratings
 }
 
 // Totals counts what the report rests on.

@@ -1,0 +1,31 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"math"
+
+	"concord/judge/audit"
+	"concord/store"
+)
+
+// loadRatings reads a judge's single-answer ratings ("" for none) as the
+// audit's plain values; an error rating has the score NaN.
+func loadRatings(ctx context.Context, s *store.Store, judge string, category map[int]string) ([]audit.Rating, error) {
+	if judge == "" {
+		return nil, nil
+	}
+	rs, err := s.Ratings(ctx, judge)
+	if err != nil {
+		return nil, fmt.Errorf("report: %w", err)
+	}
+	out := make([]audit.Rating, len(rs))
+	for i, r := range rs {
+		score := r.Score
+		if r.IsError() {
+			score = math.NaN()
+		}
+		out[i] = audit.Rating{Judge: r.Judge, Question: r.QuestionID, Category: category[r.QuestionID], Model: r.Model, Turn: r.Turn, Score: score}
+	}
+	return out, nil
+}
