@@ -419,8 +419,9 @@ func modeComparisons(judge string, single []JudgeVerdict, votes []HumanVote, ver
 	// Statistics: per agreement block, the two rates; per pair, the two win rates.
 	nAg := 2 * T
 	nstat := nAg*2 + len(pairs)*2
+	tot := make([]float64, ncol) // bootstrapQuestions calls eval from one goroutine
 	eval := func(w, res []float64) {
-		tot := make([]float64, ncol)
+		clear(tot)
 		for q := range Q {
 			if w[q] == 0 {
 				continue
