@@ -41,6 +41,7 @@ type JudgeRequest struct {
 	Model       string   `json:"model"`
 	Temperature float32  `json:"temperature"`
 	MaxTokens   int      `json:"maxTokens"` // 0: judge.DefaultMaxTokens
+	Mode        string   `json:"mode"`      // "pairwise" (default) or "single" (rate each answer 1-10)
 	Prompt      string   `json:"prompt"`    // "concord" (default), "fastchat" or a prompt name
 	Models      []string `json:"models"`    // all pairs among these; empty: all models
 	Pairs       []string `json:"pairs"`     // "a:b"; overrides Models
@@ -96,6 +97,7 @@ type preparedRun struct {
 	cfg     judge.Config
 	set     judge.PromptSet
 	pending []judge.Task
+	single  []judge.SingleTask // a single-answer run's pending tasks (pending is then empty)
 	plan    JudgePlan
 	key     string
 }
@@ -119,6 +121,13 @@ func prepareJudge(ctx context.Context, st *store.Store, req JudgeRequest, getenv
 	imported, err := st.Prompts(ctx)
 	if err != nil {
 		return nil, err
+	}
+	switch req.Mode {
+	case "", ModePairwise:
+	case ModeSingle:
+		return prepareSingle(ctx, st, req, cfg, imported, getenv)
+	default:
+		return nil, fmt.Errorf("judge: mode %q (want %s or %s)", req.Mode, ModePairwise, ModeSingle)
 	}
 	lookup := func(name string) (judge.Prompt, bool, error) {
 		for _, p := range imported {
@@ -150,22 +159,9 @@ func prepareJudge(ctx context.Context, st *store.Store, req JudgeRequest, getenv
 			return nil, fmt.Errorf("judge: turn %d (want 1 or 2)", t)
 		}
 	}
-	var m judge.Material
-	if m.Questions, err = st.Questions(ctx); err != nil {
-		return nil, err
-	}
-	if m.Answers, err = st.Answers(ctx); err != nil {
-		return nil, err
-	}
-	refs, err := st.References(ctx)
+	m, err := loadMaterial(ctx, st)
 	if err != nil {
 		return nil, err
-	}
-	m.References = map[int][]string{}
-	for _, r := range refs { // prefer GPT-4's references, as MT-Bench does
-		if _, ok := m.References[r.QuestionID]; !ok || r.Model == "gpt-4" {
-			m.References[r.QuestionID] = r.Turns
-		}
 	}
 	tasks, skipped, err := judge.BuildTasks(m, sel, set)
 	if err != nil {
@@ -304,7 +300,7 @@ func (a *App) JudgeStart(req JudgeRequest) (int64, error) {
 	ctx, cancel := context.WithCancel(a.ctx)
 	run := &judgeRun{id: a.judge.seq, cancel: cancel, done: make(chan struct{}),
 		status: JudgeStatus{Running: true, RunID: a.judge.seq, Seq: 1, Outcome: OutcomeRunning, Judge: pr.cfg.Name,
-			Progress: judge.Progress{Total: len(pr.pending)}}}
+			Progress: judge.Progress{Total: pr.requests()}}}
 	a.judge.last = run
 	r := pr.runner(a.store)
 	r.OnProgress = func(p judge.Progress) {
@@ -318,7 +314,7 @@ func (a *App) JudgeStart(req JudgeRequest) (int64, error) {
 	go func() {
 		defer close(run.done)
 		defer cancel()
-		res, err := r.Run(ctx, pr.pending)
+		res, err := pr.run(ctx, r)
 		// Run returns after its workers: res holds the final counters.
 		s, _ := run.update(func(s *JudgeStatus) {
 			s.Running = false
