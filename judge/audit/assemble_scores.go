@@ -28,6 +28,7 @@ type JudgeScores struct {
 	Histograms   []*ScoreHistogram  `json:"histograms"`
 	Agreement    []*RatingAgreement `json:"agreement"`
 	CloseCalls   []*ModeCloseCall   `json:"close_calls"`
+	Style        *ScoreStyle        `json:"style"` // null without answer texts or when the fit fails
 }
 
 // ScoreStat is a mean rating with its interval.
@@ -264,6 +265,7 @@ func judgeScores(judge string, sc *Scores, ratings []Rating, votes []HumanVote, 
 			js.Histograms = append(js.Histograms, &ScoreHistogram{Model: row.Model, Counts: h})
 		}
 	}
+	js.Style = StyleRegression(mine, opt)
 	single, _ := RatingVerdicts(mine)
 	js.Agreement, js.CloseCalls = modeComparisons(judge, single, votes, verdicts, diffs, opt)
 	return js

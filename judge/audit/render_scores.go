@@ -42,6 +42,8 @@ func (d *doc) scores(s *ScoresSection) {
 			d.para("%s", s)
 		}
 
+		d.scoreStyle(j)
+
 		d.heading(4, fmt.Sprintf("%s: score by category", j.Judge))
 		rows = nil
 		for _, r := range j.Leaderboard {
@@ -134,4 +136,31 @@ func winCell(e *Estimate, n int) string {
 		return "n/a (0)"
 	}
 	return strings.TrimSpace(fmt.Sprintf("%s %s (%d)", pct(e.Value), pctCI(e.CI), n))
+}
+
+// scoreStyle renders the style regression: coefficients, then the raw and
+// style-adjusted scores side by side.
+func (d *doc) scoreStyle(j *JudgeScores) {
+	d.heading(4, fmt.Sprintf("%s: style in the score", j.Judge))
+	st := j.Style
+	if st == nil {
+		d.para("No style fit (no answer texts, or the style features do not vary).")
+		return
+	}
+	d.para("Least squares of the rating on the answer's style with one intercept per question (%d ratings); rating points per unit (per e-fold of length).", st.Rows)
+	var rows [][]string
+	for _, c := range st.Coefficients {
+		rows = append(rows, []string{c.Name, estCell(&c.Estimate, 3)})
+	}
+	d.table([]string{"feature", "coefficient"}, rows)
+	rows = nil
+	for _, m := range st.Models {
+		rows = append(rows, []string{m.Model, fmt.Sprintf("%s (#%d)", num(m.Raw, 2), m.RawRank), fmt.Sprintf("%s (#%d)", estCell(m.Adjusted, 2), m.AdjustedRank)})
+	}
+	d.table([]string{"model", "raw score", "style-adjusted"}, rows)
+	if st.OrderChanged {
+		d.para("The order changes once style is taken out.")
+	} else {
+		d.para("The order survives taking style out.")
+	}
 }

@@ -40,6 +40,13 @@ export interface ModeCloseCall {
   votes_needed?: Num;
   further_votes?: number;
 }
+/** The style regression of a judge's ratings (audit.ScoreStyle). */
+export interface ScoreStyle {
+  rows: number;
+  coefficients: (Estimate & { name: string })[];
+  models: { model: string; raw: Num; raw_rank: number; adjusted: Estimate | null; adjusted_rank: number }[];
+  order_changed: boolean;
+}
 export interface JudgeScores {
   judge: string;
   ratings: number;
@@ -51,6 +58,7 @@ export interface JudgeScores {
   histograms: { model: string; counts: number[] }[];
   agreement: RatingAgreement[];
   close_calls: ModeCloseCall[];
+  style?: ScoreStyle | null;
 }
 export interface ScoresSection {
   scope: string;
