@@ -45,3 +45,39 @@ func loadRatings(ctx context.Context, s *store.Store, judge string, category map
 	}
 	return out, nil
 }
+
+// UnitRating is a judge's single-answer rating of one side of a unit, for the
+// disagreement browser: the score (null for an error), the error and the
+// judge's explanation.
+type UnitRating struct {
+	Score       *float64 `json:"score"`
+	Error       string   `json:"error,omitempty"`
+	Explanation string   `json:"explanation"`
+	Prompt      string   `json:"prompt"`
+}
+
+// unitRatings are judge's ratings of models a's and b's answers to turn of
+// question (nil where there is none).
+func unitRatings(ctx context.Context, s *store.Store, judge string, question int, a, b string, turn int) (ra, rb *UnitRating, err error) {
+	rs, err := s.QuestionRatings(ctx, judge, question)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, r := range rs {
+		if r.Turn != turn {
+			continue
+		}
+		u := &UnitRating{Error: r.Error, Explanation: r.Judgment, Prompt: r.Prompt}
+		if !r.IsError() {
+			score := r.Score
+			u.Score = &score
+		}
+		switch r.Model {
+		case a:
+			ra = u
+		case b:
+			rb = u
+		}
+	}
+	return ra, rb, nil
+}

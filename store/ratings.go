@@ -165,3 +165,17 @@ func ratingValues(r Rating) (score, errText any) {
 	}
 	return r.Score, nil
 }
+
+// QuestionRatings returns a judge's ratings of every answer to one question.
+func (s *Store) QuestionRatings(ctx context.Context, judge string, question int) ([]Rating, error) {
+	rows, err := s.read.QueryContext(ctx, ratingSelect+`
+		WHERE j.name = ? AND r.question_id = ? ORDER BY r.model, r.turn`, judge, question)
+	if err != nil {
+		return nil, fmt.Errorf("ratings of question %d: %w", question, err)
+	}
+	out, err := scanRatings(rows)
+	if err != nil {
+		return nil, fmt.Errorf("ratings of question %d: %w", question, err)
+	}
+	return out, nil
+}

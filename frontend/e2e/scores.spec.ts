@@ -71,6 +71,11 @@ test('the Scores section shows the MT-Bench scores of the imported single rating
   await expect(panel.getByTestId('chart-scores-histogram').locator('canvas')).toHaveAttribute('data-drawn', 'true');
   await expect(panel.getByTestId('scores-close-calls').locator('tbody tr')).toHaveCount(10);
   await expect(panel.getByTestId('scores-scope')).toContainText('vicuna-13b-v1.2');
+  await expect(panel.getByTestId('scores-style')).toContainText('style-adjusted');
+
+  // The disagreement browser shows both answers' ratings beside the verdicts.
+  await page.getByTestId('dis-item').filter({ hasNotText: 'vicuna-13b-v1.2' }).first().click();
+  for (const side of ['a', 'b']) await expect(page.getByTestId(`dis-rating-${side}`)).toContainText('/ 10');
 });
 
 test('a single-answer run on the Judge screen rates every answer once', async ({ page }) => {
