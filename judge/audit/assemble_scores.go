@@ -265,7 +265,12 @@ func judgeScores(judge string, sc *Scores, ratings []Rating, votes []HumanVote, 
 			js.Histograms = append(js.Histograms, &ScoreHistogram{Model: row.Model, Counts: h})
 		}
 	}
-	js.Style = StyleRegression(mine, opt)
+	if js.Style = StyleRegression(mine, opt); js.Style != nil {
+		js.Style.Preference = PreferenceStyles(judge, mine, votes, verdicts, opt)
+		if js.Style.Preference == nil {
+			js.Style.Preference = []*PreferenceStyle{}
+		}
+	}
 	single, _ := RatingVerdicts(mine)
 	js.Agreement, js.CloseCalls = modeComparisons(judge, single, votes, verdicts, diffs, opt)
 	return js

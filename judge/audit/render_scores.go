@@ -163,4 +163,21 @@ func (d *doc) scoreStyle(j *JudgeScores) {
 	} else {
 		d.para("The order survives taking style out.")
 	}
+	for _, p := range st.Preference {
+		who := p.Source + " (pairwise verdicts)"
+		if p.Source == "human" {
+			who = "humans (votes)"
+		}
+		d.para("Style in the preferences of %s: Bradley-Terry with style differences as covariates, %d comparisons; coefficients in logits per unit of (f_A - f_B) / (f_A + f_B), intervals clustered by question.", who, p.Comparisons)
+		rows = nil
+		for _, c := range p.Coefficients {
+			rows = append(rows, []string{c.Name, estCell(&c.Estimate, 3)})
+		}
+		d.table([]string{"feature", "coefficient"}, rows)
+		rows = nil
+		for _, m := range p.Models {
+			rows = append(rows, []string{m.Model, fmt.Sprintf("%s (#%d)", num(m.Raw, 3), m.RawRank), fmt.Sprintf("%s (#%d)", num(m.Controlled, 3), m.ControlledRank)})
+		}
+		d.table([]string{"model", "rating", "style-controlled"}, rows)
+	}
 }

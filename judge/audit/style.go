@@ -70,6 +70,9 @@ type ScoreStyle struct {
 	Coefficients []*StyleCoef     `json:"coefficients"`
 	Models       []*StyleAdjusted `json:"models"`
 	OrderChanged bool             `json:"order_changed"` // some model's adjusted rank differs from its raw rank
+	// Preference is the same features' pull on pairwise preferences, humans'
+	// and the judge's, on the same units (PreferenceStyles).
+	Preference []*PreferenceStyle `json:"preference"`
 }
 
 // StyleCoef is one covariate's coefficient: rating points per unit (per

@@ -46,6 +46,15 @@ export interface ScoreStyle {
   coefficients: (Estimate & { name: string })[];
   models: { model: string; raw: Num; raw_rank: number; adjusted: Estimate | null; adjusted_rank: number }[];
   order_changed: boolean;
+  preference?: PreferenceStyle[];
+}
+/** Style in one source's pairwise preferences (audit.PreferenceStyle). */
+export interface PreferenceStyle {
+  source: string; // "human" or the judge's name
+  comparisons: number;
+  coefficients: (Estimate & { name: string })[];
+  models: { model: string; raw: Num; raw_rank: number; controlled: Num; controlled_rank: number }[];
+  order_changed: boolean;
 }
 export interface JudgeScores {
   judge: string;
