@@ -82,8 +82,10 @@ func buildReport(ctx context.Context, s *store.Store, opts ReportOptions) (*audi
 	}
 	ao := audit.DefaultOptions()
 	ao.Humans, ao.Turn, ao.Bootstrap, ao.Seed = group, opts.Turn, opts.Bootstrap, opts.Seed
+	scores := make(chan *audit.ScoresSection, 1) // beside the rest: both only read the input
+	go func() { scores <- audit.ComputeScores(in.ratings, in.votes, in.verdicts, ao) }()
 	r := audit.Compute(in.votes, in.verdicts, ao)
-	r.Scores = audit.ComputeScores(in.ratings, in.votes, in.verdicts, ao)
+	r.Scores = <-scores
 	r.Warnings = append(in.warnings, r.Warnings...)
 	return r, nil
 }
@@ -100,6 +102,7 @@ type auditInput struct {
 type unitFacts struct {
 	category map[int]string
 	lengths  map[answerKey][]int
+	texts    map[answerKey][]string // the answers' turns, for the style of rated answers
 }
 
 type answerKey struct {
@@ -129,7 +132,9 @@ func loadUnitFacts(ctx context.Context, s *store.Store) (*unitFacts, error) {
 		return nil, err
 	}
 	f.lengths = make(map[answerKey][]int, len(answers))
+	f.texts = make(map[answerKey][]string, len(answers))
 	for _, a := range answers {
+		f.texts[answerKey{a.QuestionID, a.Model}] = a.Turns
 		ls := make([]int, len(a.Turns))
 		for i, t := range a.Turns {
 			ls[i] = utf8.RuneCountInString(t)
@@ -193,7 +198,7 @@ func loadAuditInput(ctx context.Context, s *store.Store, judge, group string) (*
 			})
 		}
 	}
-	if in.ratings, err = loadRatings(ctx, s, judge, category); err != nil {
+	if in.ratings, err = loadRatings(ctx, s, judge, facts); err != nil {
 		return nil, err
 	}
 	if bad > 0 {

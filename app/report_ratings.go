@@ -12,7 +12,7 @@ import (
 // loadRatings reads a judge's single-answer ratings ("" for none) as the
 // audit's plain values, each with the style of the answer it rates; an error
 // rating has the score NaN.
-func loadRatings(ctx context.Context, s *store.Store, judge string, category map[int]string) ([]audit.Rating, error) {
+func loadRatings(ctx context.Context, s *store.Store, judge string, facts *unitFacts) ([]audit.Rating, error) {
 	if judge == "" {
 		return nil, nil
 	}
@@ -23,22 +23,14 @@ func loadRatings(ctx context.Context, s *store.Store, judge string, category map
 	if len(rs) == 0 {
 		return nil, nil
 	}
-	answers, err := s.Answers(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("report: %w", err)
-	}
-	texts := make(map[answerKey][]string, len(answers))
-	for _, a := range answers {
-		texts[answerKey{a.QuestionID, a.Model}] = a.Turns
-	}
 	out := make([]audit.Rating, len(rs))
 	for i, r := range rs {
 		score := r.Score
 		if r.IsError() {
 			score = math.NaN()
 		}
-		out[i] = audit.Rating{Judge: r.Judge, Question: r.QuestionID, Category: category[r.QuestionID], Model: r.Model, Turn: r.Turn, Score: score}
-		if t := texts[answerKey{r.QuestionID, r.Model}]; r.Turn >= 1 && r.Turn <= len(t) {
+		out[i] = audit.Rating{Judge: r.Judge, Question: r.QuestionID, Category: facts.category[r.QuestionID], Model: r.Model, Turn: r.Turn, Score: score}
+		if t := facts.texts[answerKey{r.QuestionID, r.Model}]; r.Turn >= 1 && r.Turn <= len(t) {
 			f := audit.Style(t[r.Turn-1])
 			out[i].Style = &f
 		}

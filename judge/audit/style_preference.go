@@ -252,9 +252,11 @@ func fitBT(rows []prefRow, M int, active []int) (*btFit, int) {
 	P := M - 1 + len(active)
 	f.beta = make([]float64, P)
 	x := make([]float64, P)
+	gs := make([]float64, P)
+	hs := make([]float64, P*P) // upper triangle, row-major
 	for iter := 0; iter < 100; iter++ {
-		g := mat.NewVecDense(P, nil)
-		h := mat.NewSymDense(P, nil)
+		clear(gs)
+		clear(hs)
 		for _, r := range rows {
 			f.design(r, M, x)
 			p := sigmoid(dot(f.beta, x))
@@ -263,12 +265,18 @@ func fitBT(rows []prefRow, M int, active []int) (*btFit, int) {
 				if xi == 0 {
 					continue
 				}
-				g.SetVec(i, g.AtVec(i)+(r.y-p)*xi)
+				gs[i] += (r.y - p) * xi
+				row := hs[i*P:]
 				for j := i; j < P; j++ {
-					if x[j] != 0 {
-						h.SetSym(i, j, h.At(i, j)+w*xi*x[j])
-					}
+					row[j] += w * xi * x[j]
 				}
+			}
+		}
+		g := mat.NewVecDense(P, gs)
+		h := mat.NewSymDense(P, nil)
+		for i := range P {
+			for j := i; j < P; j++ {
+				h.SetSym(i, j, hs[i*P+j])
 			}
 		}
 		var chol mat.Cholesky
