@@ -104,6 +104,8 @@ test('a single-answer run on the Judge screen rates every answer once', async ({
 
     await page.getByTestId('judge-dry-run').click();
     await expect(page.getByTestId('judge-plan')).toBeVisible();
+    await expect(page.getByTestId('judge-plan')).not.toHaveClass(/stale/);
+    await expect(page.getByTestId('plan-requests')).toHaveText(/^[1-9][\d,]*$/);
     const requests = Number(await page.getByTestId('plan-requests').textContent());
     const units = Number(await page.getByTestId('plan-units').textContent());
     expect(requests).toBeGreaterThan(0);
