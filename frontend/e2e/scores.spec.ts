@@ -111,8 +111,12 @@ test('a single-answer run on the Judge screen rates every answer once', async ({
     expect(requests).toBeGreaterThan(0);
     expect(requests).toBe(units); // one request per answer and turn
 
+    // The panel may still show an earlier run of this app (another test's): wait for this run's end.
+    const progress = page.getByTestId('judge-progress');
+    const before = (await progress.count()) > 0 ? await progress.getAttribute('data-run-id') : null;
     await page.getByTestId('judge-start').click();
-    await expect(page.getByTestId('judge-progress')).toHaveAttribute('data-outcome', 'finished', { timeout: 60_000 });
+    await expect(progress).not.toHaveAttribute('data-run-id', before ?? '');
+    await expect(progress).toHaveAttribute('data-outcome', 'finished', { timeout: 60_000 });
     await expect(page.getByTestId('progress-errors')).toHaveText('0');
     const info = (await backendInfo(page)) as unknown as { judge_ratings: Record<string, number> };
     expect(info.judge_ratings[JUDGE]).toBe(requests);
