@@ -105,7 +105,7 @@ func TestExitCodes(t *testing.T) {
 		{[]string{"info", "extra"}, app.ExitUsage, "takes no arguments"},
 		{[]string{"study"}, app.ExitUsage, "study needs create or list"},
 		{[]string{"study", "remove"}, app.ExitUsage, `unknown study command "remove"`},
-		{[]string{"export"}, app.ExitUsage, "votes, verdicts or bundle"},
+		{[]string{"export"}, app.ExitUsage, "votes, verdicts, ratings or bundle"},
 		{[]string{"report", "--format", "pdf"}, app.ExitUsage, `unknown format "pdf"`},
 		{[]string{"report", "--turn", "x"}, app.ExitUsage, "--turn"},
 		{[]string{"import"}, app.ExitUsage, "at least one file"},

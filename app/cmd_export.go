@@ -5,18 +5,20 @@ import (
 	"io"
 
 	"github.com/spf13/cobra"
+
+	"concord/store"
 )
 
 func (c *cli) exportCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:     "export",
-		Short:   "Export votes, verdicts or everything in the published formats",
+		Short:   "Export votes, verdicts, ratings or everything in the published formats",
 		GroupID: "data",
 		RunE: c.run(func(ctx context.Context, cmd *cobra.Command, args []string) error {
 			if len(args) == 0 {
-				return usagef("export needs what to export: votes, verdicts or bundle")
+				return usagef("export needs what to export: votes, verdicts, ratings or bundle")
 			}
-			return usagef("unknown export %q (want votes, verdicts or bundle)", args[0])
+			return usagef("unknown export %q (want votes, verdicts, ratings or bundle)", args[0])
 		}),
 	}
 	var out, format, group, judgeName string
@@ -71,6 +73,36 @@ func (c *cli) exportCmd() *cobra.Command {
 	_ = verdicts.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"pair", "hf"}, cobra.ShellCompDirectiveNoFileComp))
 	_ = verdicts.RegisterFlagCompletionFunc("judge", c.completeJudges)
 
+	ratings := &cobra.Command{
+		Use:   "ratings [--format single|csv] [--judge NAME] [--out FILE]",
+		Short: "Export single-answer ratings",
+		Args:  noArgs,
+		RunE: c.run(func(ctx context.Context, cmd *cobra.Command, args []string) error {
+			if format == "" {
+				format = store.RatingFormatSingle
+			}
+			if format != store.RatingFormatSingle && format != store.RatingFormatCSV {
+				return usagef("unknown ratings format %q (want single or csv)", format)
+			}
+			s, err := c.openExisting("export")
+			if err != nil {
+				return err
+			}
+			defer s.Close()
+			if judgeName != "" {
+				if _, err := resolveJudge(ctx, s, judgeName); err != nil {
+					return err
+				}
+			}
+			return writeOut(c.env.Stdout, out, func(w io.Writer) error { return s.ExportRatings(ctx, w, judgeName, format) })
+		}),
+	}
+	ratings.Flags().StringVar(&format, "format", "", "single (FastChat's model_judgment/*_single.jsonl, which show_result.py reads; errors as score -1; default) or csv (one row per rating)")
+	ratings.Flags().StringVar(&judgeName, "judge", "", "only this judge")
+	ratings.Flags().StringVar(&out, "out", "", "write to this file, complete or not at all (default: standard output)")
+	_ = ratings.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"single", "csv"}, cobra.ShellCompDirectiveNoFileComp))
+	_ = ratings.RegisterFlagCompletionFunc("judge", c.completeJudges)
+
 	bundle := &cobra.Command{
 		Use:   "bundle --out DIR",
 		Short: "Export everything in FastChat's layout (re-importable)",
@@ -89,6 +121,6 @@ func (c *cli) exportCmd() *cobra.Command {
 	}
 	bundle.Flags().StringVar(&out, "out", "", "the folder to write")
 	_ = bundle.MarkFlagDirname("out")
-	cmd.AddCommand(votes, verdicts, bundle)
+	cmd.AddCommand(votes, verdicts, ratings, bundle)
 	return cmd
 }

@@ -57,6 +57,9 @@ func (c *cli) infoCmd() *cobra.Command {
 			for _, j := range in.Judges {
 				fmt.Fprintf(w, "judge      %s: %d verdicts (%d in both orders, %d errors)\n", j.Name, j.Verdicts, j.BothOrder, j.Errors)
 			}
+			for _, r := range in.Ratings {
+				fmt.Fprintf(w, "ratings    %s: %d single-answer ratings (%d errors)\n", r.Name, r.Ratings, r.Errors)
+			}
 			return nil
 		}),
 	}

@@ -38,10 +38,13 @@ func (c *cli) judgeCmd() *cobra.Command {
 	var bf batchFlags
 	cmd := &cobra.Command{
 		Use:   "judge --base-url URL --model NAME [flags]",
-		Short: "Run an LLM judge over stored answers, in both orders (resumable)",
+		Short: "Run an LLM judge over stored answers, pairwise in both orders or rating each answer (resumable)",
 		Long: `Run an OpenAI-compatible judge over the stored answers, each unit in both
 presentation orders. Verdicts are committed as they arrive: cancelling (Ctrl+C)
 keeps them, and running the same command again resumes and retries errored games.
+With --mode single the judge rates every selected model's answer from 1 to 10
+instead (turn 2 with the whole conversation, math, reasoning and coding with the
+reference), one request per answer and turn, stored as ratings.
 The API key comes from --api-key-env (default OPENAI_API_KEY), else the key file
 saved by the app; it is never stored or printed.`,
 		Example: `  concord judge --base-url https://api.openai.com/v1 --model gpt-4o --dry-run
@@ -104,6 +107,7 @@ saved by the app; it is never stored or printed.`,
 	f.IntVar(&req.RPM, "rpm", 0, "requests per minute limit (0: none)")
 	f.IntVar(&req.TPM, "tpm", 0, "tokens per minute limit, estimated (0: none)")
 	f.DurationVar(&timeout, "timeout", judge.DefaultTimeout, "per-request timeout")
+	f.StringVar(&req.Mode, "mode", ModePairwise, "pairwise (each unit in both orders) or single (rate every selected model's answer 1-10, stored as ratings)")
 	f.StringVar(&req.Prompt, "prompt", "concord", "prompt set (concord, fastchat) or one prompt's name")
 	f.StringVar(&req.APIKeyEnv, "api-key-env", DefaultAPIKeyEnv, "environment variable holding the API key (else the key file saved by the app)")
 	f.Float64Var(&temp, "temperature", 0, "sampling temperature")
@@ -160,13 +164,13 @@ func (c *cli) runJudge(ctx context.Context, req JudgeRequest, dry, asJSON bool) 
 	if err != nil {
 		return err
 	}
-	if asJSON && (dry || len(pr.pending) == 0) {
+	if asJSON && (dry || pr.requests() == 0) {
 		return writeJSON(env.Stdout, judgeResult{Plan: pr.plan})
 	}
 	if !asJSON {
 		printPlan(env.Stdout, pr.plan, dry)
 	}
-	if dry || len(pr.pending) == 0 {
+	if dry || pr.requests() == 0 {
 		return nil
 	}
 	r := pr.runner(st)
@@ -195,7 +199,7 @@ func (c *cli) runJudge(ctx context.Context, req JudgeRequest, dry, asJSON bool) 
 		}
 		fmt.Fprintln(env.Stderr, s)
 	}
-	res, err := r.Run(ctx, pr.pending)
+	res, err := pr.run(ctx, r)
 	if bar {
 		fmt.Fprintln(env.Stderr)
 	}

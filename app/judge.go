@@ -40,11 +40,12 @@ type JudgeRequest struct {
 	BaseURL     string   `json:"baseUrl"`
 	Model       string   `json:"model"`
 	Temperature float32  `json:"temperature"`
-	MaxTokens   int      `json:"maxTokens"` // 0: judge.DefaultMaxTokens
-	Prompt      string   `json:"prompt"`    // "concord" (default), "fastchat" or a prompt name
-	Models      []string `json:"models"`    // all pairs among these; empty: all models
-	Pairs       []string `json:"pairs"`     // "a:b"; overrides Models
-	Turns       []int    `json:"turns"`     // default: every turn each question has
+	MaxTokens   int      `json:"maxTokens"`      // 0: judge.DefaultMaxTokens
+	Mode        string   `json:"mode,omitempty"` // "pairwise" (default) or "single" (rate each answer 1-10)
+	Prompt      string   `json:"prompt"`         // "concord" (default), "fastchat" or a prompt name
+	Models      []string `json:"models"`         // all pairs among these; empty: all models
+	Pairs       []string `json:"pairs"`          // "a:b"; overrides Models
+	Turns       []int    `json:"turns"`          // default: every turn each question has
 	Categories  []string `json:"categories"`
 	QuestionIDs []int    `json:"questionIds"`
 	// QuestionKeys selects questions by key as the user types them ("81",
@@ -99,6 +100,7 @@ type preparedRun struct {
 	cfg     judge.Config
 	set     judge.PromptSet
 	pending []judge.Task
+	single  []judge.SingleTask // a single-answer run's pending tasks (pending is then empty)
 	plan    JudgePlan
 	key     string
 	m       judge.Material // what the tasks were built from (a batch rebuilds tasks from it)
@@ -123,6 +125,13 @@ func prepareJudge(ctx context.Context, st *store.Store, req JudgeRequest, getenv
 	imported, err := st.Prompts(ctx)
 	if err != nil {
 		return nil, err
+	}
+	switch req.Mode {
+	case "", ModePairwise:
+	case ModeSingle:
+		return prepareSingle(ctx, st, req, cfg, imported, getenv)
+	default:
+		return nil, fmt.Errorf("judge: mode %q (want %s or %s)", req.Mode, ModePairwise, ModeSingle)
 	}
 	lookup := func(name string) (judge.Prompt, bool, error) {
 		for _, p := range imported {
@@ -161,22 +170,9 @@ func prepareJudge(ctx context.Context, st *store.Store, req JudgeRequest, getenv
 			return nil, fmt.Errorf("judge: turn %d (want 1 or 2)", t)
 		}
 	}
-	var m judge.Material
-	if m.Questions, err = st.Questions(ctx); err != nil {
-		return nil, err
-	}
-	if m.Answers, err = st.Answers(ctx); err != nil {
-		return nil, err
-	}
-	refs, err := st.References(ctx)
+	m, err := loadMaterial(ctx, st)
 	if err != nil {
 		return nil, err
-	}
-	m.References = map[int][]string{}
-	for _, r := range refs { // prefer GPT-4's references, as MT-Bench does
-		if _, ok := m.References[r.QuestionID]; !ok || r.Model == "gpt-4" {
-			m.References[r.QuestionID] = r.Turns
-		}
 	}
 	tasks, skipped, err := judge.BuildTasks(m, sel, set)
 	if err != nil {
@@ -315,7 +311,7 @@ func (a *App) JudgeStart(req JudgeRequest) (int64, error) {
 	ctx, cancel := context.WithCancel(a.ctx)
 	run := &judgeRun{id: a.judge.seq, cancel: cancel, done: make(chan struct{}),
 		status: JudgeStatus{Running: true, RunID: a.judge.seq, Seq: 1, Outcome: OutcomeRunning, Judge: pr.cfg.Name,
-			Progress: judge.Progress{Total: len(pr.pending)}}}
+			Progress: judge.Progress{Total: pr.requests()}}}
 	a.judge.last = run
 	r := pr.runner(a.store)
 	r.OnProgress = func(p judge.Progress) {
@@ -329,7 +325,7 @@ func (a *App) JudgeStart(req JudgeRequest) (int64, error) {
 	go func() {
 		defer close(run.done)
 		defer cancel()
-		res, err := r.Run(ctx, pr.pending)
+		res, err := pr.run(ctx, r)
 		// Run returns after its workers: res holds the final counters.
 		s, _ := run.update(func(s *JudgeStatus) {
 			s.Running = false

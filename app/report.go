@@ -87,7 +87,10 @@ func buildReport(ctx context.Context, s *store.Store, opts ReportOptions) (*audi
 	}
 	ao := audit.DefaultOptions()
 	ao.Humans, ao.Turn, ao.Bootstrap, ao.Seed = group, opts.Turn, opts.Bootstrap, opts.Seed
+	scores := make(chan *audit.ScoresSection, 1) // beside the rest: both only read the input
+	go func() { scores <- audit.ComputeScores(in.ratings, in.votes, in.verdicts, ao) }()
 	r := audit.Compute(in.votes, in.verdicts, ao)
+	r.Scores = <-scores
 	r.Warnings = append(in.warnings, r.Warnings...)
 	if err := addReportExtras(ctx, s, r, judge, group, opts, ao); err != nil {
 		return nil, err
@@ -101,6 +104,7 @@ func buildReport(ctx context.Context, s *store.Store, opts ReportOptions) (*audi
 type auditInput struct {
 	votes    []audit.HumanVote
 	verdicts []audit.JudgeVerdict
+	ratings  []audit.Rating
 	warnings []audit.Warning
 }
 
@@ -110,6 +114,7 @@ type unitFacts struct {
 	category map[int]string
 	key      map[int]string // question id -> key, as the user knows it
 	lengths  map[answerKey][]int
+	texts    map[answerKey][]string // the answers' turns, for the style of rated answers
 }
 
 type answerKey struct {
@@ -140,7 +145,9 @@ func loadUnitFacts(ctx context.Context, s *store.Store) (*unitFacts, error) {
 		return nil, err
 	}
 	f.lengths = make(map[answerKey][]int, len(answers))
+	f.texts = make(map[answerKey][]string, len(answers))
 	for _, a := range answers {
+		f.texts[answerKey{a.QuestionID, a.Model}] = a.Turns
 		ls := make([]int, len(a.Turns))
 		for i, t := range a.Turns {
 			ls[i] = utf8.RuneCountInString(t)
@@ -207,6 +214,9 @@ func loadAuditInput(ctx context.Context, s *store.Store, judge, group string, sc
 				LenA: length(v.QuestionID, v.Model1, v.Turn), LenB: length(v.QuestionID, v.Model2, v.Turn),
 			})
 		}
+	}
+	if in.ratings, err = loadRatings(ctx, s, judge, facts); err != nil {
+		return nil, err
 	}
 	if bad > 0 {
 		in.warnings = append(in.warnings, audit.Warning{Section: audit.SectionGeneral,

@@ -53,11 +53,13 @@ type exportedDisagreement struct {
 
 // exportedDetail is a UnitDetail without the question and answers.
 type exportedDetail struct {
-	Votes        []UnitVote `json:"votes"`
-	Judge        string     `json:"judge,omitempty"`
-	JudgeVerdict string     `json:"judge_verdict,omitempty"`
-	G1           *UnitGame  `json:"g1,omitempty"`
-	G2           *UnitGame  `json:"g2,omitempty"`
+	Votes        []UnitVote  `json:"votes"`
+	Judge        string      `json:"judge,omitempty"`
+	JudgeVerdict string      `json:"judge_verdict,omitempty"`
+	G1           *UnitGame   `json:"g1,omitempty"`
+	G2           *UnitGame   `json:"g2,omitempty"`
+	RatingA      *UnitRating `json:"rating_a,omitempty"`
+	RatingB      *UnitRating `json:"rating_b,omitempty"`
 }
 
 type exportedQuestion struct {
@@ -147,7 +149,8 @@ func exportBundle(ctx context.Context, s *store.Store, r *audit.Report) (*report
 				d.Answers[k] = a.turns
 			}
 		}
-		d.Details = append(d.Details, exportedDetail{Votes: det.Votes, Judge: det.Judge, JudgeVerdict: det.JudgeVerdict, G1: det.G1, G2: det.G2})
+		d.Details = append(d.Details, exportedDetail{Votes: det.Votes, Judge: det.Judge, JudgeVerdict: det.JudgeVerdict, G1: det.G1, G2: det.G2,
+			RatingA: det.RatingA, RatingB: det.RatingB})
 	}
 	return b, nil
 }

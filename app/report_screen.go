@@ -75,21 +75,23 @@ type UnitGame struct {
 // human vote and the judge's explanations for both orders. Model text is plain,
 // untrusted Markdown.
 type UnitDetail struct {
-	QuestionID   int        `json:"question_id"`
-	QuestionKey  string     `json:"question_key"`
-	Category     string     `json:"category"`
-	Turn         int        `json:"turn"`
-	Prompts      []string   `json:"prompts"` // the question's turns up to Turn
-	Reference    []string   `json:"reference,omitempty"`
-	ModelA       string     `json:"model_a"`
-	ModelB       string     `json:"model_b"`
-	AnswerA      []string   `json:"answer_a"` // model A's answers up to Turn
-	AnswerB      []string   `json:"answer_b"`
-	Votes        []UnitVote `json:"votes"`
-	Judge        string     `json:"judge,omitempty"`
-	JudgeVerdict string     `json:"judge_verdict,omitempty"`
-	G1           *UnitGame  `json:"g1,omitempty"` // model A shown first
-	G2           *UnitGame  `json:"g2,omitempty"` // model B shown first
+	QuestionID   int         `json:"question_id"`
+	QuestionKey  string      `json:"question_key"`
+	Category     string      `json:"category"`
+	Turn         int         `json:"turn"`
+	Prompts      []string    `json:"prompts"` // the question's turns up to Turn
+	Reference    []string    `json:"reference,omitempty"`
+	ModelA       string      `json:"model_a"`
+	ModelB       string      `json:"model_b"`
+	AnswerA      []string    `json:"answer_a"` // model A's answers up to Turn
+	AnswerB      []string    `json:"answer_b"`
+	Votes        []UnitVote  `json:"votes"`
+	Judge        string      `json:"judge,omitempty"`
+	JudgeVerdict string      `json:"judge_verdict,omitempty"`
+	G1           *UnitGame   `json:"g1,omitempty"`       // model A shown first
+	G2           *UnitGame   `json:"g2,omitempty"`       // model B shown first
+	RatingA      *UnitRating `json:"rating_a,omitempty"` // the judge's single-answer rating of model A's answer, if any
+	RatingB      *UnitRating `json:"rating_b,omitempty"`
 }
 
 // Disagreements lists the units where the judge and the humans differ, the
@@ -307,6 +309,9 @@ func unitDetail(ctx context.Context, s *store.Store, question int, modelA, model
 			if swapped {
 				d.G1, d.G2 = d.G2, d.G1
 			}
+		}
+		if d.RatingA, d.RatingB, err = unitRatings(ctx, s, judge, question, k.a, k.b, turn); err != nil {
+			return nil, fmt.Errorf("unit detail: %w", err)
 		}
 	}
 	return d, nil

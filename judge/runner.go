@@ -215,6 +215,12 @@ type runState struct {
 // are stored, ctx is cancelled, or a fatal error stops the run (wrapped in
 // ErrStopped). A cancelled run returns ctx's error; whatever was committed stays.
 func (r *Runner) Run(ctx context.Context, tasks []Task) (Result, error) {
+	return runTasks(ctx, r, tasks, (*runState).do)
+}
+
+// runTasks runs tasks on Concurrency workers, each with do, reporting
+// progress as it goes; Run and RunSingle share it.
+func runTasks[T any](ctx context.Context, r *Runner, tasks []T, do func(*runState, context.Context, T)) (Result, error) {
 	cfg := r.Config.withDefaults()
 	judgeID, err := r.Store.EnsureJudge(ctx, Spec(cfg, r.Set))
 	if err != nil {
@@ -230,14 +236,14 @@ func (r *Runner) Run(ctx context.Context, tasks []Task) (Result, error) {
 		st.tpm = newLimiter(float64(cfg.TPM), float64(cfg.TPM)/6)
 	}
 
-	ch := make(chan Task)
+	ch := make(chan T)
 	var wg sync.WaitGroup
 	for range cfg.Concurrency {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for t := range ch {
-				st.do(ctx, t)
+				do(st, ctx, t)
 			}
 		}()
 	}
@@ -320,27 +326,44 @@ func (st *runState) log(format string, args ...any) {
 // do runs one task to a stored game, or returns without storing when the run
 // is cancelled or stopped.
 func (st *runState) do(ctx context.Context, t Task) {
+	label := fmt.Sprintf("q%d %s/%s turn %d game %d", t.QuestionID, t.Model1, t.Model2, t.Turn, t.Game)
+	c, lat, failure, ok := st.request(ctx, t.EstimatedTokensIn(), t.Prompt.System, t.User, label)
+	switch {
+	case !ok:
+		return
+	case failure != "":
+		st.save(ctx, t, store.Game{Winner: "error", Error: failure, UserPrompt: t.User, LatencyMS: lat})
+		return
+	}
+	g := gameFromReply(t, c, st.r.APIKey)
+	g.LatencyMS = lat
+	st.save(ctx, t, g)
+}
+
+// request sends one request under the run's limits, retrying transient
+// failures with backoff. It returns the completion and its latency; or a
+// failure to store as the task's error (a permanent error, or retries used
+// up); or ok = false when the run was cancelled or stopped, and nothing is
+// to be stored (the task stays pending for a resume).
+func (st *runState) request(ctx context.Context, tokensIn int, system, user, label string) (c Completion, lat int64, failure string, ok bool) {
 	cfg := st.cfg
-	tokens := float64(t.EstimatedTokensIn() + max(cfg.MaxTokens, 0))
+	tokens := float64(tokensIn + max(cfg.MaxTokens, 0))
 	for attempt := 0; ; attempt++ {
 		if st.gate.wait(ctx) != nil || st.rpm.Wait(ctx, 1) != nil || st.tpm.Wait(ctx, tokens) != nil {
-			return
+			return c, 0, "", false
 		}
 		st.inflight.Add(1)
 		actx, cancel := context.WithTimeout(ctx, cfg.Timeout)
 		start := time.Now()
-		c, err := st.r.Client.Complete(actx, t.Prompt.System, t.User)
-		lat := time.Since(start).Milliseconds()
+		c, err := st.r.Client.Complete(actx, system, user)
+		lat = time.Since(start).Milliseconds()
 		cancel()
 		st.inflight.Add(-1)
 		if err == nil {
-			g := gameFromReply(t, c, st.r.APIKey)
-			g.LatencyMS = lat
-			st.save(ctx, t, g)
-			return
+			return c, lat, "", true
 		}
 		if ctx.Err() != nil {
-			return // cancelled or stopped: store nothing, the game is pending on resume
+			return c, lat, "", false // cancelled or stopped: store nothing, the task is pending on resume
 		}
 		var re *RequestError
 		if !errors.As(err, &re) {
@@ -348,18 +371,15 @@ func (st *runState) do(ctx context.Context, t Task) {
 		}
 		switch re.Kind {
 		case KindCanceled:
-			return
+			return c, lat, "", false
 		case KindFatal:
 			st.stop(re)
-			return
+			return c, lat, "", false
 		case KindPermanent:
-			st.save(ctx, t, store.Game{Winner: "error", Error: re.Error(), UserPrompt: t.User, LatencyMS: lat})
-			return
+			return c, lat, re.Error(), true
 		}
 		if attempt >= cfg.MaxRetries {
-			st.save(ctx, t, store.Game{Winner: "error", UserPrompt: t.User, LatencyMS: lat,
-				Error: fmt.Sprintf("%s (gave up after %d attempts)", re.Error(), attempt+1)})
-			return
+			return c, lat, fmt.Sprintf("%s (gave up after %d attempts)", re.Error(), attempt+1), true
 		}
 		delay := backoff(cfg.Backoff, cfg.MaxBackoff, attempt)
 		if re.RetryAfter > 0 {
@@ -369,14 +389,13 @@ func (st *runState) do(ctx context.Context, t Task) {
 			delay = re.RetryAfter + time.Duration(rand.Int64N(int64(re.RetryAfter/10)+1))
 		}
 		st.retries.Add(1)
-		st.log("q%d %s/%s turn %d game %d: %s; retry %d in %s", t.QuestionID, t.Model1, t.Model2, t.Turn, t.Game,
-			re.Error(), attempt+1, delay.Round(time.Millisecond))
+		st.log("%s: %s; retry %d in %s", label, re.Error(), attempt+1, delay.Round(time.Millisecond))
 		tm := time.NewTimer(delay)
 		select {
 		case <-tm.C:
 		case <-ctx.Done():
 			tm.Stop()
-			return
+			return c, lat, "", false
 		}
 	}
 }

@@ -399,15 +399,7 @@ func (s *Store) ExportBundle(ctx context.Context, dir string) error {
 		return err
 	}
 	for _, j := range judges {
-		f, err := os.Create(filepath.Join(dir, "model_judgment", j+"_pair.jsonl"))
-		if err != nil {
-			return fmt.Errorf("export bundle: %w", err)
-		}
-		err = s.ExportVerdicts(ctx, f, j)
-		if cerr := f.Close(); err == nil {
-			err = cerr
-		}
-		if err != nil {
+		if err := s.exportJudgeBundle(ctx, dir, j); err != nil {
 			return err
 		}
 	}

@@ -39,6 +39,7 @@ var goldenExports = map[string]map[string]string{
 		"bundle model_answer/vicuna-13b-v1.2.jsonl": "374198705bc5cfb73332f37cea794f776a230177778616bb8e14155df547b01e",
 		"bundle model_answer/vicuna-13b-v1.3.jsonl": "4bee73ebe1bc9eff9f4d7d353f57f145a6bd850c4c8412a2e44e4a0c724c0f18",
 		"bundle model_judgment/gpt-4_pair.jsonl":    "4708e41c05b65a0a38a846981db81aa1ec9b958365a6bfadf9efc711374db44c",
+		"bundle model_judgment/gpt-4_single.jsonl":  "cd87d57f23889e44da93e0b0c319ee2b7aedfd0728eec37063711e8b821742e0",
 		"bundle question.jsonl":                     "3b584bc501126a5d14165303bb7968f2aea2cdd8dcb2174b3665868ccdf9a3a9",
 		"bundle reference_answer/gpt-4.jsonl":       "a1fb4860993498797802ef6e4c7624e3cffe2c5ec3d624861a0163d36cf857ca",
 		"verdicts hf":                               "fd272e6b95d1251aff22a4ab9949dbb43966af0f9e5b159fe650c4d7364f5641",
@@ -256,6 +257,9 @@ func TestMigratedExportsByteIdentical(t *testing.T) {
 			}
 			got := exportDigests(t, s)
 			for _, k := range sortedKeys(want) {
+				if strings.HasSuffix(k, "_single.jsonl") {
+					continue // ratings came after schema 3: an old database has none to export
+				}
 				if got[k] != want[k] {
 					t.Errorf("export %s after migration: sha256 = %s, want %s", k, got[k], want[k])
 				}

@@ -30,9 +30,10 @@ const (
 	KindReferences Kind = "reference_answers"
 	KindJudgments  Kind = "pair_judgments"
 	KindVotes      Kind = "human_judgments"
+	KindRatings    Kind = "single_judgments"
 )
 
-var kindOrder = map[Kind]int{KindQuestions: 0, KindPrompts: 1, KindAnswers: 2, KindReferences: 2, KindJudgments: 3, KindVotes: 3}
+var kindOrder = map[Kind]int{KindQuestions: 0, KindPrompts: 1, KindAnswers: 2, KindReferences: 2, KindJudgments: 3, KindVotes: 3, KindRatings: 3}
 
 // ImportOptions controls an import.
 type ImportOptions struct {
@@ -202,8 +203,9 @@ func uniqueFiles(files []inputFile) []inputFile {
 
 // ErrUnrecognised is the error for a file named explicitly that no importer reads.
 var ErrUnrecognised = errors.New("not a file Concord reads; expected FastChat's question.jsonl, judge_prompts.jsonl, " +
-	"model_answer/*.jsonl, reference_answer/*.jsonl or model_judgment/*_pair.jsonl, or a .jsonl, .json or .csv of " +
+	"model_answer/*.jsonl, reference_answer/*.jsonl, model_judgment/*_pair.jsonl or *_single.jsonl, or a .jsonl, .json or .csv of " +
 	"human votes (question_id, model_a, model_b, winner, judge), pairwise verdicts (question_id, model_1, model_2, g1_winner, g2_winner), " +
+	"single ratings (question_id, model, judge, score), " +
 	"prompts (name, prompt_template, type), questions (question_id, turns), or pairs with inline texts " +
 	"(a prompt and response_a/response_b, output_1/output_2, response1/response2, conversation_a/conversation_b or chosen/rejected)")
 
@@ -271,8 +273,6 @@ func classify(path string, colMap map[string]string) (inputFile, bool, error) {
 		f.kind = KindReferences
 	case dir == "model_judgment" && strings.HasSuffix(base, "_pair.jsonl"):
 		f.kind = KindJudgments
-	case dir == "model_judgment":
-		return inputFile{}, false, nil // single-answer grading is not pairwise
 	}
 	keys, err := firstKeys(path, format)
 	if err != nil {
@@ -298,6 +298,8 @@ func classify(path string, colMap map[string]string) (inputFile, bool, error) {
 		f.kind = KindVotes
 	case has("question_id", "model_1", "model_2", "g1_winner", "g2_winner"):
 		f.kind = KindJudgments
+	case has("question_id", "model", "judge", "score"):
+		f.kind = KindRatings
 	case isPairsShape(keys):
 		f.kind = KindPairs
 		pf := newPairsFile(path, keys)
@@ -615,6 +617,8 @@ func (im *importer) record(kind Kind, line int, raw []byte, name, source string)
 		return im.judgment(line, raw, source)
 	case KindVotes:
 		return im.vote(line, raw, source)
+	case KindRatings:
+		return im.rating(line, raw, source)
 	}
 	return 0, fmt.Errorf("unknown kind %q", kind)
 }

@@ -20,6 +20,8 @@ type Info struct {
 	ModelList     []NamedCount   `json:"model_list"`
 	Groups        []GroupCount   `json:"groups"`
 	Judges        []JudgeCount   `json:"judges"`
+	JudgeRatings  map[string]int `json:"judge_ratings"` // single-answer ratings per judge, errors included
+	Ratings       []RatingCount  `json:"ratings"`
 	Demo          bool           `json:"demo"`
 	SchemaVersion int            `json:"schema_version"`
 	CreatedBy     string         `json:"created_by"` // the Concord version that created the database ("" when not recorded)
@@ -47,11 +49,19 @@ type JudgeCount struct {
 	Errors    int    `json:"errors"`
 }
 
+// RatingCount counts one judge's single-answer ratings and how many are errors.
+type RatingCount struct {
+	Name    string `json:"name"`
+	Ratings int    `json:"ratings"`
+	Errors  int    `json:"errors"`
+}
+
 // Info counts what the database holds. Models counts models with answers;
 // human votes and annotators count current votes only.
 func (s *Store) Info(ctx context.Context) (*Info, error) {
 	in := &Info{DBPath: s.path, JudgeVerdicts: map[string]int{}, SchemaVersion: SchemaVersion(),
-		Categories: []NamedCount{}, ModelList: []NamedCount{}, Groups: []GroupCount{}, Judges: []JudgeCount{}}
+		Categories: []NamedCount{}, ModelList: []NamedCount{}, Groups: []GroupCount{}, Judges: []JudgeCount{},
+		JudgeRatings: map[string]int{}, Ratings: []RatingCount{}}
 	var err error
 	if in.CreatedBy, in.WrittenBy, err = s.AppVersions(ctx); err != nil {
 		return nil, fmt.Errorf("info: %w", err)
@@ -120,6 +130,18 @@ func (s *Store) Info(ctx context.Context) (*Info, error) {
 		}
 		in.Judges = append(in.Judges, j)
 		in.JudgeVerdicts[j.Name] = j.Verdicts
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	if err := s.scanRows(ctx, `SELECT j.name, count(*), coalesce(sum(r.error IS NOT NULL), 0)
+		FROM ratings r JOIN judges j ON j.id = r.judge_id GROUP BY j.name ORDER BY j.name`, func(r *sql.Rows) error {
+		var c RatingCount
+		if err := r.Scan(&c.Name, &c.Ratings, &c.Errors); err != nil {
+			return err
+		}
+		in.Ratings = append(in.Ratings, c)
+		in.JudgeRatings[c.Name] = c.Ratings
 		return nil
 	}); err != nil {
 		return nil, err

@@ -1,7 +1,8 @@
 // A small OpenAI-compatible server for the judge screen's end-to-end test:
 // POST /v1/chat/completions answers after a short delay with a judgment that
 // ends in [[A]], [[B]] or [[C]] (chosen from a hash of the prompt, so the same
-// prompt always gets the same verdict) and usage tokens. GET /health answers
+// prompt always gets the same verdict), or for a single-answer prompt a rating
+// [[1]] to [[10]], and usage tokens. GET /health answers
 // 200 for Playwright's webServer check, with the number of answered and of
 // refused (401) requests.
 //
@@ -53,7 +54,11 @@ function completion(parsed) {
   const text = (parsed.messages ?? []).map((m) => String(m.content ?? '')).join('\n');
   const h = createHash('sha256').update(text).digest();
   const verdict = (verbose && longerLabel(text)) || ['A', 'B', 'C'][h[0] % 3];
-  const judgment =
+  // A single-answer prompt ("... in the form Rating: [[N]]") gets a rating from 1 to 10.
+  const rating = /Rating: \[\[/.test(text) ? 1 + (h[1] % 10) : 0;
+  const judgment = rating
+    ? `**Assessment.** The answer is ${rating >= 7 ? 'correct and clear' : 'partly off'}.\n\nRating: [[${rating}]]`
+    :
     `**Assessment.** Assistant A answers the question directly; Assistant B adds more detail but also more filler.\n\n` +
     `- Accuracy: both are broadly correct.\n- Helpfulness: ${verdict === 'C' ? 'comparable' : `Assistant ${verdict} is more useful`}.\n\n` +
     `Final verdict: [[${verdict}]]`;

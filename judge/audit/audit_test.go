@@ -158,8 +158,8 @@ func TestWarningSections(t *testing.T) {
 		}
 	}
 	b, _ := json.Marshal(r.Warnings[:1])
-	if !strings.HasPrefix(string(b), `[{"section":"`) || r.SchemaVersion != 2 {
-		t.Errorf("warnings JSON = %s, schema %d; want objects with a section, schema 2", b, r.SchemaVersion)
+	if !strings.HasPrefix(string(b), `[{"section":"`) || r.SchemaVersion != 3 {
+		t.Errorf("warnings JSON = %s, schema %d; want objects with a section, schema 3", b, r.SchemaVersion)
 	}
 }
 

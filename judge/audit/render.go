@@ -301,6 +301,8 @@ func render(w io.Writer, r *Report, md bool) error {
 		d.para("... and %d more (see --format markdown or json).", len(r.CloseCalls)-limit)
 	}
 
+	d.scores(r.Scores)
+
 	d.heading(2, "Annotators")
 	rows = nil
 	limit = len(r.Annotators)

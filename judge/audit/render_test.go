@@ -37,6 +37,7 @@ var sectionMarks = map[string]struct {
 	"confusion":       {text: "Confusion with humans", heading: true},
 	"ppi":             {text: "Human win rates with the judge's help", heading: true},
 	"experiments":     {text: "Experiments", heading: true},
+	"scores":          {text: "Scores", heading: true},
 }
 
 func TestRenderCoversEverySection(t *testing.T) {

@@ -7,8 +7,9 @@ import (
 )
 
 // SchemaVersion is the version of the JSON form of Report (see SCHEMA.md).
-// Version 2 made each warning an object with the section it qualifies.
-const SchemaVersion = 2
+// Version 2 made each warning an object with the section it qualifies;
+// version 3 added scores, the single-answer ratings' section.
+const SchemaVersion = 3
 
 // Sections of the report a Warning can qualify.
 const (
@@ -127,6 +128,9 @@ type Report struct {
 	// AnnotatorAudit is the audit of the annotators of studies (STATS.md
 	// §9); nil when the report was computed without it.
 	AnnotatorAudit *AnnotatorAuditSection `json:"annotator_audit"`
+
+	// Scores is the single-answer ratings section (assemble_scores.go).
+	Scores *ScoresSection `json:"scores"` // null without single-answer ratings
 }
 
 // Totals counts what the report rests on.

@@ -16,6 +16,7 @@ type Rating struct {
 	Model    string
 	Turn     int
 	Score    float64
+	Style    *StyleFeatures // of the rated answer, for StyleRegression; nil when unknown
 }
 
 func (r *Rating) isError() bool { return math.IsNaN(r.Score) || r.Score < 0 }

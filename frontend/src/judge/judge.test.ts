@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_FORM, checkPrices, formatCost, formatDuration, gameVerdictLetter, isNewer, runOutcome, shownLabel, splitList, toDrafts, toRequest, winnerName } from './judge';
+import { DEFAULT_FORM, checkPrices, formatCost, formatDuration, gameVerdictLetter, isNewer, promptsFor, runOutcome, shownLabel, splitList, toDrafts, toRequest, winnerName } from './judge';
 import type { JudgeStatus } from './types';
 
 describe('toRequest', () => {
@@ -114,6 +114,15 @@ describe('isNewer', () => {
       for (const i of order) if (isNewer(shown, events[i])) shown = events[i];
       expect(shown).toEqual(events[3]);
     }
+  });
+});
+
+describe('toRequest grading', () => {
+  it('sends pairwise by default and single when chosen', () => {
+    expect(toRequest(DEFAULT_FORM).mode).toBe('pairwise');
+    expect(toRequest({ ...DEFAULT_FORM, grading: 'single' }).mode).toBe('single');
+    expect(promptsFor('single', ['concord', 'fastchat', 'pair-v2'])).toEqual(['concord', 'fastchat']);
+    expect(promptsFor('pairwise', ['concord', 'pair-v2'])).toEqual(['concord', 'pair-v2']);
   });
 });
 

@@ -12,6 +12,7 @@ export interface JudgeForm {
   maxTokens: number;
   apiKeyEnv: string;
   prompt: string;
+  grading: 'pairwise' | 'single'; // verdicts in both orders, or a 1-10 rating of each answer
   mode: 'models' | 'pairs' | 'study';
   models: string[];
   pairs: string; // "a:b, c:d"
@@ -32,6 +33,7 @@ export const DEFAULT_FORM: JudgeForm = {
   maxTokens: 1024,
   apiKeyEnv: 'OPENAI_API_KEY',
   prompt: 'concord',
+  grading: 'pairwise',
   mode: 'models',
   models: [],
   pairs: '',
@@ -69,6 +71,7 @@ export function toRequest(f: JudgeForm): JudgeRequest {
     model: f.model.trim(),
     temperature: Number.isFinite(f.temperature) ? f.temperature : 0,
     maxTokens: whole(f.maxTokens),
+    mode: f.grading === 'single' ? 'single' : 'pairwise',
     prompt: f.prompt || 'concord',
     models: f.mode === 'models' ? [...f.models] : [],
     pairs: f.mode === 'pairs' ? splitList(f.pairs) : [],
@@ -82,6 +85,14 @@ export function toRequest(f: JudgeForm): JudgeRequest {
     timeoutSec: Number.isFinite(f.timeoutSec) && f.timeoutSec > 0 ? f.timeoutSec : 0,
     apiKeyEnv: f.apiKeyEnv.trim(),
   };
+}
+
+/** SINGLE_PROMPTS are the prompt sets a single-answer run takes. */
+export const SINGLE_PROMPTS = ['concord', 'fastchat'];
+
+/** promptsFor lists the prompts offered for a grading mode. */
+export function promptsFor(grading: JudgeForm['grading'], pairwise: string[]): string[] {
+  return grading === 'single' ? SINGLE_PROMPTS : pairwise;
 }
 
 /** formatDuration writes Go nanoseconds as "1h 02m", "3m 05s" or "12s". */

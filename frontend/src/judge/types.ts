@@ -9,6 +9,7 @@ export interface JudgeRequest {
   model: string;
   temperature: number;
   maxTokens: number; // 0: the default
+  mode?: 'pairwise' | 'single'; // default pairwise; single rates every selected model's answer 1-10
   prompt: string; // "concord", "fastchat" or one prompt's name
   models: string[]; // every pair among these; empty: all models
   pairs: string[]; // "a:b"; overrides models

@@ -225,6 +225,13 @@ export interface UnitGame {
   explanation: string;
   error?: string;
 }
+/** A judge's single-answer rating of one answer of a unit (app.UnitRating). */
+export interface UnitRating {
+  score?: number | null; // absent or null for an error
+  error?: string;
+  explanation: string;
+  prompt: string;
+}
 export interface UnitDetail {
   question_id: number;
   question_key?: string;
@@ -241,6 +248,8 @@ export interface UnitDetail {
   judge_verdict?: string;
   g1?: UnitGame | null;
   g2?: UnitGame | null;
+  rating_a?: UnitRating | null; // the judge's single-answer ratings of the two answers, if any
+  rating_b?: UnitRating | null;
 }
 
 /** One unit a study asks votes on (store.StudyUnit). */

@@ -1,6 +1,6 @@
 // Where the disagreement browser gets its units and their details: the Go
 // bindings on the report screen, the embedded JSON in an exported report.
-import type { AuditReport, DisagreementFilter, DisagreementUnit, UnitDetail, UnitGame, UnitVote } from '../lib/report-types';
+import type { AuditReport, DisagreementFilter, DisagreementUnit, UnitDetail, UnitGame, UnitRating, UnitVote } from '../lib/report-types';
 
 /** DisagreementSource lists the units a filter selects and opens one of them. */
 export interface DisagreementSource {
@@ -31,6 +31,8 @@ export interface ReportBundle {
       judge_verdict?: string;
       g1?: UnitGame;
       g2?: UnitGame;
+      rating_a?: UnitRating;
+      rating_b?: UnitRating;
     }[];
     questions: Record<string, { category: string; turns: string[] | null; reference?: string[] | null }>;
     answers: Record<string, string[] | null>;
@@ -82,6 +84,8 @@ export function embeddedSource(b: ReportBundle): DisagreementSource {
         judge_verdict: x.judge_verdict,
         g1: x.g1,
         g2: x.g2,
+        rating_a: x.rating_a,
+        rating_b: x.rating_b,
       };
     },
   };

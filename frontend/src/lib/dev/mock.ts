@@ -25,6 +25,8 @@ const state: Info = {
   human_votes: 42,
   annotators: 4,
   judge_verdicts: { 'demo-judge': 72 },
+  judge_ratings: {},
+  ratings: [],
   categories: [
     { name: 'writing', count: 2 },
     { name: 'roleplay', count: 1 },

@@ -1,0 +1,114 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"concord/app/settings"
+	"concord/judge"
+	"concord/store"
+)
+
+// Judge modes (JudgeRequest.Mode).
+const (
+	ModePairwise = "pairwise" // each unit in both presentation orders, stored as verdicts
+	ModeSingle   = "single"   // each answer rated 1-10, stored as ratings
+)
+
+// loadMaterial reads what tasks are built from: questions, answers and the
+// reference answers (GPT-4's preferred, as MT-Bench does).
+func loadMaterial(ctx context.Context, st *store.Store) (judge.Material, error) {
+	var m judge.Material
+	var err error
+	if m.Questions, err = st.Questions(ctx); err != nil {
+		return m, err
+	}
+	if m.Answers, err = st.Answers(ctx); err != nil {
+		return m, err
+	}
+	refs, err := st.References(ctx)
+	if err != nil {
+		return m, err
+	}
+	m.References = map[int][]string{}
+	for _, r := range refs {
+		if _, ok := m.References[r.QuestionID]; !ok || r.Model == "gpt-4" {
+			m.References[r.QuestionID] = r.Turns
+		}
+	}
+	return m, nil
+}
+
+// prepareSingle is prepareJudge for a single-answer run: every selected
+// model's answer to every selected turn is one task (a study or --pairs
+// select their models' answers), with Concord's or FastChat's single prompts.
+func prepareSingle(ctx context.Context, st *store.Store, req JudgeRequest, cfg judge.Config, imported []store.Prompt, getenv func(string) string) (*preparedRun, error) {
+	lookup := func(name string) (judge.Prompt, bool, error) {
+		for _, p := range imported {
+			if p.Name == name {
+				return judge.Prompt{Name: p.Name, System: p.SystemPrompt, Template: p.PromptTemplate, Kind: judge.PromptKind(p.Type)}, true, nil
+			}
+		}
+		return judge.Prompt{}, false, nil
+	}
+	set, err := judge.ResolveSinglePromptSet(req.Prompt, lookup)
+	if err != nil {
+		return nil, err
+	}
+	sel := judge.Selection{Models: req.Models, Turns: req.Turns, Categories: req.Categories, QuestionIDs: req.QuestionIDs}
+	if req.StudyID != 0 {
+		if sel, err = studySelection(ctx, st, req.StudyID); err != nil {
+			return nil, err
+		}
+		req.Pairs = nil
+	}
+	if sel.Pairs, err = parsePairs(req.Pairs); err != nil {
+		return nil, fmt.Errorf("judge: %w", err)
+	}
+	for _, t := range sel.Turns {
+		if t != 1 && t != 2 {
+			return nil, fmt.Errorf("judge: turn %d (want 1 or 2)", t)
+		}
+	}
+	m, err := loadMaterial(ctx, st)
+	if err != nil {
+		return nil, err
+	}
+	tasks, skipped, err := judge.BuildSingleTasks(m, sel, set)
+	if err != nil {
+		return nil, fmt.Errorf("judge: %w", err)
+	}
+	if len(tasks) == 0 && len(skipped) == 0 {
+		return nil, errors.New("judge: nothing to rate (import questions and answers, or widen the selection)")
+	}
+	pending, est, err := judge.PendingSingle(ctx, st, cfg, set, tasks)
+	if err != nil {
+		return nil, err
+	}
+	est.Skipped = skipped
+	key, source, err := settings.APIKey(getenv, req.APIKeyEnv)
+	if err != nil {
+		return nil, err
+	}
+	pr := &preparedRun{cfg: cfg, set: set, single: pending, key: key,
+		plan: JudgePlan{Judge: cfg.Name, Model: cfg.Model, PromptSet: set.Name + " (single)", KeySource: source}}
+	prices, file, err := settings.PriceLookup()
+	if err != nil {
+		return nil, err
+	}
+	pr.plan.PriceFile = file
+	pr.plan.Estimate = judge.EstimatedSingle(est, pending, cfg.MaxTokens, cfg.Model, prices)
+	return pr, nil
+}
+
+// requests is the number of requests the run will send.
+func (pr *preparedRun) requests() int { return len(pr.pending) + len(pr.single) }
+
+// run runs the prepared tasks of either mode with r.
+func (pr *preparedRun) run(ctx context.Context, r *judge.Runner) (judge.Result, error) {
+	if kind, _ := pr.set.Kind(); kind == judge.PromptSingle {
+		return r.RunSingle(ctx, pr.single)
+	}
+	return r.Run(ctx, pr.pending)
+}
