@@ -106,7 +106,11 @@ func (a *App) PickImportFiles() ([]string, error) {
 	if a.dialogs == nil {
 		return nil, errors.New("no window: file pickers need the desktop app")
 	}
-	return a.dialogs.OpenFiles("Import MT-Bench, FastChat or Hugging Face files")
+	files, err := a.dialogs.OpenFiles("Import MT-Bench, FastChat or Hugging Face files")
+	if files == nil && err == nil {
+		files = []string{} // cancelled: [] for the window, not null
+	}
+	return files, err
 }
 
 // PickImportFolder opens a folder picker; "" when cancelled.

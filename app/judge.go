@@ -435,7 +435,7 @@ func (a *App) JudgeVerdict(judgeName string, id int64) (*VerdictDetail, error) {
 		if v.ID != id {
 			continue
 		}
-		d := &VerdictDetail{Verdict: v}
+		d := &VerdictDetail{Verdict: v, Answer1: []string{}, Answer2: []string{}}
 		qs, err := a.store.Questions(a.ctx)
 		if err != nil {
 			return nil, err

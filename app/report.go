@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"reflect"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -32,34 +31,7 @@ func (a *App) Report(opts ReportOptions) (*audit.Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	emptySlices(reflect.ValueOf(rep))
 	return rep, nil
-}
-
-// emptySlices replaces the nil slices reachable from v (through pointers,
-// struct fields, slice elements) with empty ones, so that the window gets
-// [] rather than null; fields marked omitempty are left alone.
-func emptySlices(v reflect.Value) {
-	switch v.Kind() {
-	case reflect.Pointer, reflect.Interface:
-		if !v.IsNil() {
-			emptySlices(v.Elem())
-		}
-	case reflect.Slice:
-		if v.IsNil() && v.CanSet() {
-			v.Set(reflect.MakeSlice(v.Type(), 0, 0))
-		}
-		for i := 0; i < v.Len(); i++ {
-			emptySlices(v.Index(i))
-		}
-	case reflect.Struct:
-		for i := 0; i < v.NumField(); i++ {
-			f := v.Type().Field(i)
-			if f.IsExported() && !strings.Contains(f.Tag.Get("json"), "omitempty") {
-				emptySlices(v.Field(i))
-			}
-		}
-	}
 }
 
 func buildReport(ctx context.Context, s *store.Store, opts ReportOptions) (*audit.Report, error) {

@@ -265,7 +265,7 @@ func unitDetail(ctx context.Context, s *store.Store, question int, modelA, model
 		return nil, fmt.Errorf("unit detail: a unit compares two different models (got %q twice)", modelA)
 	}
 	k, _ := canonical(question, modelA, modelB, turn)
-	d := &UnitDetail{QuestionID: question, Turn: turn, ModelA: k.a, ModelB: k.b, Votes: []UnitVote{}}
+	d := &UnitDetail{QuestionID: question, Turn: turn, ModelA: k.a, ModelB: k.b, AnswerA: []string{}, AnswerB: []string{}, Votes: []UnitVote{}}
 	q, err := s.Question(ctx, question)
 	if errors.Is(err, store.ErrNoQuestion) {
 		return nil, fmt.Errorf("unit detail: no question %d", question)
@@ -319,9 +319,13 @@ func unitGame(g *store.Game, swapped bool) *UnitGame {
 	return &UnitGame{Winner: modelTerms(g.Winner, swapped), Explanation: g.Judgment, Error: g.Error}
 }
 
+// upTo returns the first n turns, or all of them when there are fewer.
 func upTo(turns []string, n int) []string {
 	if len(turns) > n {
 		return turns[:n]
+	}
+	if turns == nil {
+		return []string{} // the window gets [], never null
 	}
 	return turns
 }

@@ -183,6 +183,14 @@ func (f fakeSave) OpenFiles(string) ([]string, error)      { return nil, nil }
 func (f fakeSave) OpenDirectory(string) (string, error)    { return "", nil }
 func (f fakeSave) SaveFile(_, _, _ string) (string, error) { return f.path, nil }
 
+func TestPickImportFilesCancelledIsEmpty(t *testing.T) {
+	a := New(storetest.MustOpen(t))
+	a.dialogs = fakeSave{}
+	if files, err := a.PickImportFiles(); files == nil || len(files) != 0 || err != nil {
+		t.Errorf("PickImportFiles(cancelled) = %#v, %v; want []string{}, nil", files, err)
+	}
+}
+
 func TestExportReport(t *testing.T) {
 	s := storetest.MustOpenDemo(t)
 	judges, _ := s.Judges(context.Background())

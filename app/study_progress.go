@@ -107,7 +107,8 @@ func studyProgress(ctx context.Context, s *store.Store, studyID int64) (*StudyPr
 		gi = append(gi, audit.GoldItem{Question: g.QuestionID, ModelA: g.Good, ModelB: g.Bad, Turn: g.Turn, Better: g.Good})
 	}
 	slices.Sort(order)
-	out := &StudyProgress{StudyID: st.ID, Study: st.Name, Annotators: []AnnotatorProgress{}}
+	out := &StudyProgress{StudyID: st.ID, Study: st.Name, Annotators: []AnnotatorProgress{},
+		Kappa: audit.KappaMatrix{Annotators: []string{}, Shared: [][]int{}, Kappa: [][]audit.Num{}}}
 	th := audit.DefaultThresholds()
 	var aud *audit.AnnotatorAudit
 	if len(hv) > 0 {
