@@ -148,7 +148,7 @@ func loadAuditInput(ctx context.Context, s *store.Store, judge, group string, sc
 		}
 		in.votes = append(in.votes, audit.HumanVote{
 			Question: v.QuestionID, Category: category[v.QuestionID], ModelA: v.ModelA, ModelB: v.ModelB, Turn: v.Turn,
-			Verdict: l, Annotator: v.Annotator, Group: v.Group, Left: v.Left, TimeMS: v.TimeMS,
+			Choice: l, Annotator: v.Annotator, Group: v.Group, Left: v.Left, TimeMS: v.TimeMS,
 			LenA: length(v.QuestionID, v.ModelA, v.Turn), LenB: length(v.QuestionID, v.ModelB, v.Turn),
 		})
 	}

@@ -59,7 +59,7 @@ func loadAnnotatorScope(ctx context.Context, s *store.Store) (*annotatorScope, e
 			case "bad":
 				l = audit.B
 			}
-			sc.goldVotes = append(sc.goldVotes, audit.HumanVote{Question: g.QuestionID, ModelA: g.Good, ModelB: g.Bad, Turn: g.Turn, Verdict: l, Annotator: g.Annotator, TimeMS: g.TimeMS})
+			sc.goldVotes = append(sc.goldVotes, audit.HumanVote{Question: g.QuestionID, ModelA: g.Good, ModelB: g.Bad, Turn: g.Turn, Choice: l, Annotator: g.Annotator, TimeMS: g.TimeMS})
 			sc.gold = append(sc.gold, audit.GoldItem{Question: g.QuestionID, ModelA: g.Good, ModelB: g.Bad, Turn: g.Turn, Better: g.Good})
 		}
 	}

@@ -56,7 +56,7 @@ type DisagreementUnit struct {
 type UnitVote struct {
 	Annotator string    `json:"annotator"`
 	Group     string    `json:"group"`
-	Verdict   string    `json:"verdict"` // model_a, model_b, tie, both_bad, both_good
+	Choice    string    `json:"verdict"` // the annotator's: model_a, model_b, tie, both_bad, both_good
 	Left      string    `json:"left,omitempty"`
 	TimeMS    int64     `json:"time_ms,omitempty"`
 	Rationale string    `json:"rationale,omitempty"`
@@ -292,7 +292,7 @@ func unitDetail(ctx context.Context, s *store.Store, question int, modelA, model
 	}
 	for _, v := range votes {
 		_, swapped := canonical(v.QuestionID, v.ModelA, v.ModelB, v.Turn)
-		d.Votes = append(d.Votes, UnitVote{Annotator: v.Annotator, Group: v.Group, Verdict: modelTerms(v.Winner, swapped), Left: v.Left,
+		d.Votes = append(d.Votes, UnitVote{Annotator: v.Annotator, Group: v.Group, Choice: modelTerms(v.Winner, swapped), Left: v.Left,
 			TimeMS: v.TimeMS, Rationale: v.Rationale, CreatedAt: v.CreatedAt})
 	}
 	if judge != "" {

@@ -153,7 +153,7 @@ func TestUnitDetail(t *testing.T) {
 		}
 		a2, b2, tie := 0, 0, 0
 		for _, v := range d.Votes {
-			switch verdictClass(v.Verdict) {
+			switch verdictClass(v.Choice) {
 			case 'a':
 				a2++
 			case 'b':

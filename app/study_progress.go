@@ -90,7 +90,7 @@ func studyProgress(ctx context.Context, s *store.Store, studyID int64) (*StudyPr
 		p := get(v.Annotator)
 		p.Votes++
 		p.TimeMS += v.TimeMS
-		hv = append(hv, audit.HumanVote{Question: v.QuestionID, ModelA: v.ModelA, ModelB: v.ModelB, Turn: v.Turn, Verdict: l,
+		hv = append(hv, audit.HumanVote{Question: v.QuestionID, ModelA: v.ModelA, ModelB: v.ModelB, Turn: v.Turn, Choice: l,
 			Annotator: v.Annotator, Left: v.Left, TimeMS: v.TimeMS})
 	}
 	var gi []audit.GoldItem
@@ -103,7 +103,7 @@ func studyProgress(ctx context.Context, s *store.Store, studyID int64) (*StudyPr
 		case "bad":
 			l = audit.B
 		}
-		hv = append(hv, audit.HumanVote{Question: g.QuestionID, ModelA: g.Good, ModelB: g.Bad, Turn: g.Turn, Verdict: l, Annotator: g.Annotator, TimeMS: g.TimeMS})
+		hv = append(hv, audit.HumanVote{Question: g.QuestionID, ModelA: g.Good, ModelB: g.Bad, Turn: g.Turn, Choice: l, Annotator: g.Annotator, TimeMS: g.TimeMS})
 		gi = append(gi, audit.GoldItem{Question: g.QuestionID, ModelA: g.Good, ModelB: g.Bad, Turn: g.Turn, Better: g.Good})
 	}
 	slices.Sort(order)
