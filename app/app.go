@@ -74,6 +74,7 @@ func Run(s *store.Store, assets fs.FS) error {
 		MinHeight:        600,
 		AssetServer:      &assetserver.Options{Assets: assets},
 		BackgroundColour: &options.RGBA{R: 250, G: 250, B: 249, A: 255},
+		Linux:            linuxOptions(),
 		OnStartup:        a.startup,
 		DragAndDrop:      &options.DragAndDrop{EnableFileDrop: true, DisableWebViewDrop: true},
 		OnShutdown:       a.shutdown,
