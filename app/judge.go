@@ -161,22 +161,9 @@ func prepareJudge(ctx context.Context, st *store.Store, req JudgeRequest, getenv
 			return nil, fmt.Errorf("judge: turn %d (want 1 or 2)", t)
 		}
 	}
-	var m judge.Material
-	if m.Questions, err = st.Questions(ctx); err != nil {
-		return nil, err
-	}
-	if m.Answers, err = st.Answers(ctx); err != nil {
-		return nil, err
-	}
-	refs, err := st.References(ctx)
+	m, err := loadMaterial(ctx, st)
 	if err != nil {
 		return nil, err
-	}
-	m.References = map[int][]string{}
-	for _, r := range refs { // prefer GPT-4's references, as MT-Bench does
-		if _, ok := m.References[r.QuestionID]; !ok || r.Model == "gpt-4" {
-			m.References[r.QuestionID] = r.Turns
-		}
 	}
 	tasks, skipped, err := judge.BuildTasks(m, sel, set)
 	if err != nil {
@@ -203,6 +190,31 @@ func prepareJudge(ctx context.Context, st *store.Store, req JudgeRequest, getenv
 	pr.plan.PriceFile = file
 	pr.plan.Estimate = judge.Estimated(est, pending, cfg.MaxTokens, cfg.Model, prices)
 	return pr, nil
+}
+
+// loadMaterial reads what a judge's prompts are built from: the questions,
+// the answers and one reference per question (GPT-4's where there are
+// several, as MT-Bench does).
+func loadMaterial(ctx context.Context, st *store.Store) (judge.Material, error) {
+	var m judge.Material
+	var err error
+	if m.Questions, err = st.Questions(ctx); err != nil {
+		return m, err
+	}
+	if m.Answers, err = st.Answers(ctx); err != nil {
+		return m, err
+	}
+	refs, err := st.References(ctx)
+	if err != nil {
+		return m, err
+	}
+	m.References = map[int][]string{}
+	for _, r := range refs {
+		if _, ok := m.References[r.QuestionID]; !ok || r.Model == "gpt-4" {
+			m.References[r.QuestionID] = r.Turns
+		}
+	}
+	return m, nil
 }
 
 // studySelection selects exactly a study's units: each item's question and

@@ -34,6 +34,19 @@ func (a *App) Report(opts ReportOptions) (*audit.Report, error) {
 	return rep, nil
 }
 
+// gameLabel is the audit's label of a judge's game: NoLabel when it was not
+// played, Error when its winner does not parse.
+func gameLabel(g *store.Game) audit.Label {
+	if g == nil {
+		return audit.NoLabel
+	}
+	l, err := audit.ParseLabel(g.Winner)
+	if err != nil {
+		return audit.Error
+	}
+	return l
+}
+
 func buildReport(ctx context.Context, s *store.Store, opts ReportOptions) (*audit.Report, error) {
 	if opts.Turn < 0 {
 		return nil, fmt.Errorf("report: turn %d: want 1, 2 or 0 for all", opts.Turn)
@@ -157,16 +170,6 @@ func loadAuditInput(ctx context.Context, s *store.Store, judge, group string, sc
 		if err != nil {
 			return nil, fmt.Errorf("report: verdicts: %w", err)
 		}
-		game := func(g *store.Game) audit.Label {
-			if g == nil {
-				return audit.NoLabel
-			}
-			l, err := audit.ParseLabel(g.Winner)
-			if err != nil {
-				return audit.Error
-			}
-			return l
-		}
 		for _, v := range verdicts {
 			comb, err := audit.ParseLabel(v.Combined)
 			if err != nil {
@@ -175,7 +178,7 @@ func loadAuditInput(ctx context.Context, s *store.Store, judge, group string, sc
 			}
 			in.verdicts = append(in.verdicts, audit.JudgeVerdict{
 				Judge: v.Judge, Question: v.QuestionID, Category: category[v.QuestionID], ModelA: v.Model1, ModelB: v.Model2, Turn: v.Turn,
-				G1: game(v.G1), G2: game(v.G2), Combined: comb,
+				G1: gameLabel(v.G1), G2: gameLabel(v.G2), Combined: comb,
 				LenA: length(v.QuestionID, v.Model1, v.Turn), LenB: length(v.QuestionID, v.Model2, v.Turn),
 			})
 		}

@@ -96,15 +96,9 @@ func studyProgress(ctx context.Context, s *store.Store, studyID int64) (*StudyPr
 	var gi []audit.GoldItem
 	for _, g := range gold {
 		get(g.Annotator)
-		l := audit.Tie
-		switch g.Choice {
-		case "good":
-			l = audit.A
-		case "bad":
-			l = audit.B
-		}
-		hv = append(hv, audit.HumanVote{Question: g.QuestionID, ModelA: g.Good, ModelB: g.Bad, Turn: g.Turn, Choice: l, Annotator: g.Annotator, TimeMS: g.TimeMS})
-		gi = append(gi, audit.GoldItem{Question: g.QuestionID, ModelA: g.Good, ModelB: g.Bad, Turn: g.Turn, Better: g.Good})
+		v, item := goldAudit(g)
+		hv = append(hv, v)
+		gi = append(gi, item)
 	}
 	slices.Sort(order)
 	out := &StudyProgress{StudyID: st.ID, Study: st.Name, Annotators: []AnnotatorProgress{},
