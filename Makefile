@@ -4,7 +4,7 @@ GO_TAGS_DEV := dev,webkit2_41
 GO_PACKAGES = $(shell go list ./... | grep -v /node_modules/)
 LDFLAGS = $(shell ./build/ldflags.sh)
 
-.PHONY: run test deps build build-dev cli frontend report-template test-go test-frontend test-e2e bench bench-ui fuzz vet tidy-check clean \
+.PHONY: run test deps build build-dev window-icon cli frontend report-template test-go test-frontend test-e2e bench bench-ui fuzz vet tidy-check clean \
 	deps-dist dist dist-linux dist-windows dist-mac test-dist
 
 run: deps build
@@ -23,11 +23,18 @@ frontend:
 report-template:
 	cd frontend && npm run build:report
 
-build: frontend
+build: frontend window-icon
 	go build -tags $(GO_TAGS_APP) -ldflags '$(LDFLAGS)' -o build/bin/concord .
 
-build-dev: frontend
+build-dev: frontend window-icon
 	go build -tags $(GO_TAGS_DEV) -o build/bin/concord-dev .
+
+# The window's icon, embedded by app/window_icon.go (not committed); without
+# rsvg-convert (./build/deps.sh dist) the window keeps the default icon.
+window-icon:
+	@if command -v rsvg-convert >/dev/null; then \
+		rsvg-convert --width 256 --height 256 --output app/icon/concord.png build/icon/concord.svg; \
+	else echo "window-icon: rsvg-convert not found (./build/deps.sh dist); the window keeps the default icon" >&2; fi
 
 # go.mod and go.sum must be what `go mod tidy` makes of them.
 tidy-check:
@@ -83,4 +90,4 @@ test-dist: dist
 	./build/test-dist.sh
 
 clean:
-	rm -rf build/bin build/dist frontend/dist frontend/dist-report
+	rm -rf build/bin build/dist frontend/dist frontend/dist-report app/icon/concord.png

@@ -163,18 +163,12 @@ func fillItem(ctx context.Context, s *store.Store, st *store.Study, item *Annota
 	if err != nil {
 		return fmt.Errorf("next item: %w", err)
 	}
-	upTo := func(xs []string) []string {
-		if len(xs) > n.Turn {
-			return xs[:n.Turn]
-		}
-		return xs
-	}
 	item.Pos, item.Turn, item.Turns, item.Progress = n.Entry.Pos, n.Turn, n.Entry.Turns, n.Progress
 	item.QuestionKey, item.Category = c.Key, c.Category
-	item.Questions = upTo(c.Questions)
-	item.Left = upTo(c.Answers[n.Entry.Left])
-	item.Right = upTo(c.Answers[n.Entry.Right()])
-	item.Reference = upTo(c.Reference)
+	item.Questions = upTo(c.Questions, n.Turn)
+	item.Left = upTo(c.Answers[n.Entry.Left], n.Turn)
+	item.Right = upTo(c.Answers[n.Entry.Right()], n.Turn)
+	item.Reference = upTo(c.Reference, n.Turn)
 	return nil
 }
 

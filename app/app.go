@@ -74,6 +74,7 @@ func Run(s *store.Store, assets fs.FS) error {
 		MinHeight:        600,
 		AssetServer:      &assetserver.Options{Assets: assets},
 		BackgroundColour: &options.RGBA{R: 250, G: 250, B: 249, A: 255},
+		Linux:            linuxOptions(),
 		OnStartup:        a.startup,
 		DragAndDrop:      &options.DragAndDrop{EnableFileDrop: true, DisableWebViewDrop: true},
 		OnShutdown:       a.shutdown,
@@ -106,7 +107,11 @@ func (a *App) PickImportFiles() ([]string, error) {
 	if a.dialogs == nil {
 		return nil, errors.New("no window: file pickers need the desktop app")
 	}
-	return a.dialogs.OpenFiles("Import MT-Bench, FastChat or Hugging Face files")
+	files, err := a.dialogs.OpenFiles("Import MT-Bench, FastChat or Hugging Face files")
+	if files == nil && err == nil {
+		files = []string{} // cancelled: [] for the window, not null
+	}
+	return files, err
 }
 
 // PickImportFolder opens a folder picker; "" when cancelled.

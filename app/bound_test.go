@@ -11,7 +11,8 @@ import (
 	"concord/store"
 )
 
-// nilSlices lists the paths of nil slices in v (they reach JavaScript as null).
+// nilSlices lists the paths of nil slices and maps in v (they reach
+// JavaScript as null).
 func nilSlices(v reflect.Value, path string) []string {
 	switch v.Kind() {
 	case reflect.Pointer, reflect.Interface:
@@ -29,6 +30,9 @@ func nilSlices(v reflect.Value, path string) []string {
 		}
 		return out
 	case reflect.Map:
+		if v.IsNil() {
+			return []string{path}
+		}
 		var out []string
 		for _, k := range v.MapKeys() {
 			out = append(out, nilSlices(v.MapIndex(k), fmt.Sprintf("%s[%v]", path, k))...)
@@ -38,7 +42,7 @@ func nilSlices(v reflect.Value, path string) []string {
 		var out []string
 		for i := 0; i < v.NumField(); i++ {
 			f := v.Type().Field(i)
-			if !f.IsExported() || f.Tag.Get("json") == "-" || (f.Type.Kind() == reflect.Slice && hasOmitEmpty(f.Tag.Get("json"))) {
+			if !f.IsExported() || f.Tag.Get("json") == "-" || ((f.Type.Kind() == reflect.Slice || f.Type.Kind() == reflect.Map) && hasOmitEmpty(f.Tag.Get("json"))) {
 				continue
 			}
 			out = append(out, nilSlices(v.Field(i), path+"."+f.Name)...)
@@ -57,9 +61,10 @@ func hasOmitEmpty(tag string) bool {
 	return false
 }
 
-// TestBoundMethodsSendNoNullArrays calls the window's listing methods on an
-// empty database and on the demo, and checks that no slice reaches
-// JavaScript as null.
+// TestBoundMethodsSendNoNullArrays calls the window's methods that return
+// lists on an empty database and on the demo (with a study, a vote and a
+// package), and checks that no slice or map reaches JavaScript as null: the
+// frontend relies on it and does not fill them in.
 func TestBoundMethodsSendNoNullArrays(t *testing.T) {
 	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
 	for _, demo := range []bool{false, true} {
@@ -79,6 +84,34 @@ func TestBoundMethodsSendNoNullArrays(t *testing.T) {
 		if len(judges) > 0 {
 			judgeName = judges[0]
 		}
+		if err := a.SetAnnotator("ines"); err != nil {
+			t.Fatal(err)
+		}
+		var studyID, verdictID int64
+		if demo {
+			st, err := a.CreateStudy(store.StudySpec{Name: "bound", Models: []string{"demo-aurora", "demo-cirrus"}, Seed: 1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			studyID = st.ID
+			it, err := a.NextItem(studyID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			next, err := a.Vote(app.VoteInput{StudyID: studyID, Pos: it.Pos, Turn: it.Turn, Choice: "A"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if paths := nilSlices(reflect.ValueOf(next), "Vote"); len(paths) > 0 {
+				t.Errorf("Vote sends null for %v; want empty arrays", paths)
+			}
+			vs, err := a.JudgeVerdicts(judgeName, 0)
+			if err != nil || len(vs) == 0 {
+				t.Fatalf("JudgeVerdicts(%q) = %d verdicts, %v", judgeName, len(vs), err)
+			}
+			verdictID = vs[0].ID
+		}
+		unit := app.DisagreementUnit{QuestionID: 9001, ModelA: "demo-aurora", ModelB: "demo-cirrus", Turn: 1}
 		calls := map[string]func() (any, error){
 			"Info":          func() (any, error) { return a.Info() },
 			"Studies":       func() (any, error) { return a.Studies() },
@@ -88,12 +121,34 @@ func TestBoundMethodsSendNoNullArrays(t *testing.T) {
 			"JudgeStatus":   func() (any, error) { return a.JudgeStatus(), nil },
 			"About":         func() (any, error) { return a.About() },
 			"Report":        func() (any, error) { return a.Report(app.ReportOptions{Bootstrap: -1}) },
+			"Report turn 1": func() (any, error) { return a.Report(app.ReportOptions{Turn: 1, Bootstrap: -1}) },
 			"Disagreements": func() (any, error) { return a.Disagreements(app.DisagreementFilter{}) },
 			"BatchStatus":   func() (any, error) { return a.BatchStatus() },
+			"Import":        func() (any, error) { return a.Import([]string{t.TempDir()}) },
+			"JudgeDryRun": func() (any, error) {
+				return a.JudgeDryRun(app.JudgeRequest{BaseURL: "http://127.0.0.1:9/v1", Model: "bound-judge"})
+			},
+			"JudgeVerdict": func() (any, error) { return a.JudgeVerdict(judgeName, verdictID) },
+			"SaveJudgePrices": func() (any, error) {
+				return a.SaveJudgePrices(nil)
+			},
+			"Experiments":   func() (any, error) { return a.Experiments("") },
+			"NextItem":      func() (any, error) { return a.NextItem(studyID) },
+			"Undo":          func() (any, error) { return a.Undo(studyID) },
+			"StudyProgress": func() (any, error) { return a.StudyProgress(studyID) },
+			"PackStudy": func() (any, error) {
+				return a.PackStudy(studyID, store.PackOptions{Annotators: []string{"ann1", "ann2"}, Seed: 1, OutDir: t.TempDir()})
+			},
+			"UnitDetail": func() (any, error) {
+				return a.UnitDetail(unit.QuestionID, unit.ModelA, unit.ModelB, unit.Turn, judgeName)
+			},
 		}
 		for name, call := range calls {
 			v, err := call()
 			if err != nil {
+				if demo && name != "Import" {
+					t.Errorf("demo: %s: %v", name, err) // the demo must exercise every method
+				}
 				continue // an error reaches JavaScript as an Error, not a value
 			}
 			if paths := nilSlices(reflect.ValueOf(v), name); len(paths) > 0 {

@@ -129,7 +129,9 @@ command it works headless on the database.`,
 		return fmt.Errorf("%w: %v", ErrUsage, err)
 	})
 	root.PersistentFlags().StringVar(&c.db, "db", "", "database file (default: $CONCORD_DB, else "+DefaultDBPath()+")")
-	root.AddGroup(&cobra.Group{ID: "data", Title: "Data:"}, &cobra.Group{ID: "audit", Title: "Judging and auditing:"})
+	root.AddGroup(&cobra.Group{ID: "data", Title: "Data:"}, &cobra.Group{ID: "annotate", Title: "Annotation:"},
+		&cobra.Group{ID: "audit", Title: "Judging and auditing:"}, &cobra.Group{ID: "other", Title: "Other:"})
+	root.SetHelpCommandGroupID("other")
 	root.AddCommand(c.importCmd(), c.infoCmd(), c.exportCmd(), c.studyCmd(), c.judgeCmd(), c.reportCmd(), c.probeCmd(),
 		c.versionCmd(), c.completionCmd(root), c.openCmd())
 	return root

@@ -76,7 +76,7 @@ func TestGlobalFlagPlacement(t *testing.T) {
 func TestHelpExitsZero(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "x.db")
 	commands := [][]string{{}, {"import"}, {"info"}, {"export"}, {"export", "votes"}, {"export", "verdicts"}, {"export", "bundle"},
-		{"study"}, {"study", "create"}, {"study", "list"}, {"judge"}, {"judge", "list"}, {"report"}, {"version"}, {"completion"}}
+		{"study"}, {"study", "create"}, {"study", "list"}, {"judge"}, {"judge", "list"}, {"report"}, {"probe"}, {"open"}, {"version"}, {"completion"}}
 	for _, c := range commands {
 		for _, form := range [][]string{append(c, "-h"), append(c, "--help"), append([]string{"help"}, c...)} {
 			code, out, errOut := cliRun(t, db, form...)
@@ -152,6 +152,49 @@ func TestVersion(t *testing.T) {
 		if code != 0 || !strings.HasPrefix(out, "concord "+app.Version) {
 			t.Errorf("concord %q = exit %d, %q; want exit 0 and concord %s", args, code, out, app.Version)
 		}
+	}
+}
+
+// TestHelpListsEveryCommand checks that concord --help lists each command
+// under its group with a one-line summary, and that shell completion (every
+// shell's script asks concord __complete) offers the same commands.
+func TestHelpListsEveryCommand(t *testing.T) {
+	groups := map[string][]string{
+		"Data:":                 {"import", "export", "info"},
+		"Annotation:":           {"study", "open"},
+		"Judging and auditing:": {"judge", "report", "probe"},
+		"Other:":                {"version", "completion", "help"},
+	}
+	code, out, _ := cliRun(t, "x.db", "--help")
+	if code != 0 {
+		t.Fatalf("concord --help = exit %d", code)
+	}
+	listed := map[string]string{} // command → its group
+	group := ""
+	for _, line := range strings.Split(out, "\n") {
+		switch f := strings.Fields(line); {
+		case strings.HasSuffix(line, ":") && !strings.HasPrefix(line, " "):
+			group = line
+		case strings.HasPrefix(line, "  ") && !strings.HasPrefix(line, "   ") && len(f) >= 2 && group != "" && group != "Usage:" && group != "Flags:":
+			listed[f[0]] = group
+		}
+	}
+	code, comp, _ := cliRun(t, "x.db", "__complete", "")
+	if code != 0 {
+		t.Fatalf("concord __complete \"\" = exit %d", code)
+	}
+	for g, cmds := range groups {
+		for _, c := range cmds {
+			if listed[c] != g {
+				t.Errorf("concord --help lists %q under %q, want %q", c, listed[c], g)
+			}
+			if !strings.Contains(comp, "\n"+c+"\t") && !strings.HasPrefix(comp, c+"\t") {
+				t.Errorf("completion of concord <TAB> lacks %q with its summary:\n%s", c, comp)
+			}
+		}
+	}
+	if len(listed) != 11 {
+		t.Errorf("concord --help lists %d commands (%v), want the 11 above", len(listed), listed)
 	}
 }
 

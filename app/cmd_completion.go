@@ -10,8 +10,9 @@ import (
 // command table as the help.
 func (c *cli) completionCmd(root *cobra.Command) *cobra.Command {
 	return &cobra.Command{
-		Use:   "completion bash|zsh|fish",
-		Short: "Print a shell completion script",
+		Use:     "completion bash|zsh|fish",
+		Short:   "Print a shell completion script",
+		GroupID: "other",
 		Long: `Print a completion script for bash, zsh or fish, generated from the command table.
 
   bash:  source <(concord completion bash)     # or save it in /etc/bash_completion.d/concord

@@ -15,7 +15,7 @@ func (c *cli) openCmd() *cobra.Command {
 		Use:     "open FILE",
 		Short:   "Open the window on a study package (or any Concord database)",
 		Example: "  concord open pilot-alice.concord",
-		GroupID: "data",
+		GroupID: "annotate",
 		Args:    cobra.ExactArgs(1),
 		RunE: c.run(func(ctx context.Context, cmd *cobra.Command, args []string) error {
 			if _, err := os.Stat(args[0]); err != nil {

@@ -13,8 +13,8 @@ import (
 func (c *cli) studyCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:     "study",
-		Short:   "Create and list annotation studies",
-		GroupID: "data",
+		Short:   "Create, list and pack annotation studies; follow and exclude their annotators",
+		GroupID: "annotate",
 		RunE: c.run(func(ctx context.Context, cmd *cobra.Command, args []string) error {
 			if len(args) == 0 {
 				return usagef("study needs create or list")

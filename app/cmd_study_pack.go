@@ -150,7 +150,7 @@ func (c *cli) studyExcludeCmd(exclude bool) *cobra.Command {
 		Short: short,
 		Args:  cobra.ExactArgs(2),
 		RunE: c.run(func(ctx context.Context, cmd *cobra.Command, args []string) error {
-			s, err := c.openExisting("study exclude")
+			s, err := c.openExisting("study " + cmd.Name()) // exclude or include
 			if err != nil {
 				return err
 			}

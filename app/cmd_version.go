@@ -10,9 +10,10 @@ import (
 func (c *cli) versionCmd() *cobra.Command {
 	var asJSON bool
 	cmd := &cobra.Command{
-		Use:   "version",
-		Short: "Print the version, commit and build date",
-		Args:  noArgs,
+		Use:     "version",
+		Short:   "Print the version, commit and build date",
+		GroupID: "other",
+		Args:    noArgs,
 		RunE: c.run(func(ctx context.Context, cmd *cobra.Command, args []string) error {
 			info := about()
 			if asJSON {

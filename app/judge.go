@@ -201,6 +201,31 @@ func prepareJudge(ctx context.Context, st *store.Store, req JudgeRequest, getenv
 	return pr, nil
 }
 
+// loadMaterial reads what a judge's prompts are built from: the questions,
+// the answers and one reference per question (GPT-4's where there are
+// several, as MT-Bench does).
+func loadMaterial(ctx context.Context, st *store.Store) (judge.Material, error) {
+	var m judge.Material
+	var err error
+	if m.Questions, err = st.Questions(ctx); err != nil {
+		return m, err
+	}
+	if m.Answers, err = st.Answers(ctx); err != nil {
+		return m, err
+	}
+	refs, err := st.References(ctx)
+	if err != nil {
+		return m, err
+	}
+	m.References = map[int][]string{}
+	for _, r := range refs {
+		if _, ok := m.References[r.QuestionID]; !ok || r.Model == "gpt-4" {
+			m.References[r.QuestionID] = r.Turns
+		}
+	}
+	return m, nil
+}
+
 // studySelection selects exactly a study's units: each item's question and
 // model pair, in each of the item's turns.
 func studySelection(ctx context.Context, st *store.Store, id int64) (judge.Selection, error) {
@@ -431,7 +456,7 @@ func (a *App) JudgeVerdict(judgeName string, id int64) (*VerdictDetail, error) {
 		if v.ID != id {
 			continue
 		}
-		d := &VerdictDetail{Verdict: v}
+		d := &VerdictDetail{Verdict: v, Answer1: []string{}, Answer2: []string{}}
 		qs, err := a.store.Questions(a.ctx)
 		if err != nil {
 			return nil, err

@@ -16,30 +16,6 @@ const (
 	ModeSingle   = "single"   // each answer rated 1-10, stored as ratings
 )
 
-// loadMaterial reads what tasks are built from: questions, answers and the
-// reference answers (GPT-4's preferred, as MT-Bench does).
-func loadMaterial(ctx context.Context, st *store.Store) (judge.Material, error) {
-	var m judge.Material
-	var err error
-	if m.Questions, err = st.Questions(ctx); err != nil {
-		return m, err
-	}
-	if m.Answers, err = st.Answers(ctx); err != nil {
-		return m, err
-	}
-	refs, err := st.References(ctx)
-	if err != nil {
-		return m, err
-	}
-	m.References = map[int][]string{}
-	for _, r := range refs {
-		if _, ok := m.References[r.QuestionID]; !ok || r.Model == "gpt-4" {
-			m.References[r.QuestionID] = r.Turns
-		}
-	}
-	return m, nil
-}
-
 // prepareSingle is prepareJudge for a single-answer run: every selected
 // model's answer to every selected turn is one task (a study or --pairs
 // select their models' answers), with Concord's or FastChat's single prompts.

@@ -140,22 +140,9 @@ func prepareProbe(ctx context.Context, st *store.Store, req ProbeRequest, getenv
 		return nil, err
 	}
 
-	var m judge.Material
-	if m.Questions, err = st.Questions(ctx); err != nil {
-		return nil, err
-	}
-	if m.Answers, err = st.Answers(ctx); err != nil {
-		return nil, err
-	}
-	refs, err := st.References(ctx)
+	m, err := loadMaterial(ctx, st)
 	if err != nil {
 		return nil, err
-	}
-	m.References = map[int][]string{}
-	for _, r := range refs { // prefer GPT-4's references, as MT-Bench does
-		if _, ok := m.References[r.QuestionID]; !ok || r.Model == "gpt-4" {
-			m.References[r.QuestionID] = r.Turns
-		}
 	}
 
 	pp := &preparedProbe{}
@@ -378,7 +365,6 @@ func experimentResult(ctx context.Context, st *store.Store, e store.Experiment, 
 			return nil, err
 		}
 	}
-	game := gameLabel
 	combined := func(v store.Verdict, ok bool) audit.Label {
 		if !ok {
 			return audit.NoLabel
@@ -386,7 +372,7 @@ func experimentResult(ctx context.Context, st *store.Store, e store.Experiment, 
 		if l, err := audit.ParseLabel(v.Combined); err == nil && l != audit.NoLabel {
 			return l
 		}
-		g1, g2 := game(v.G1), game(v.G2)
+		g1, g2 := gameLabel(v.G1), gameLabel(v.G2)
 		if g1 == audit.NoLabel || g2 == audit.NoLabel {
 			return audit.NoLabel
 		}
@@ -403,7 +389,7 @@ func experimentResult(ctx context.Context, st *store.Store, e store.Experiment, 
 		default:
 			var pg audit.ProbeGames
 			if ok {
-				pg = audit.ProbeGames{G1: game(v.G1), G2: game(v.G2)}
+				pg = audit.ProbeGames{G1: gameLabel(v.G1), G2: gameLabel(v.G2)}
 			}
 			games = append(games, pg)
 		}

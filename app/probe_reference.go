@@ -238,19 +238,6 @@ func twoRuns(ctx context.Context, st *store.Store, e store.Experiment, items []s
 	return out, nil
 }
 
-// gameLabel reads a stored game's winner (NoLabel when not judged, Error
-// when unreadable).
-func gameLabel(g *store.Game) audit.Label {
-	if g == nil {
-		return audit.NoLabel
-	}
-	l, err := audit.ParseLabel(g.Winner)
-	if err != nil {
-		return audit.Error
-	}
-	return l
-}
-
 // errNoRefPrompt is prepareProbe's answer for a prompt set without a
 // reference-guided prompt.
 var errNoRefPrompt = errors.New("probe reference: the prompt set needs a reference-guided prompt and a plain one (--prompt concord or fastchat)")

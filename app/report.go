@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"reflect"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -32,34 +31,20 @@ func (a *App) Report(opts ReportOptions) (*audit.Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	emptySlices(reflect.ValueOf(rep))
 	return rep, nil
 }
 
-// emptySlices replaces the nil slices reachable from v (through pointers,
-// struct fields, slice elements) with empty ones, so that the window gets
-// [] rather than null; fields marked omitempty are left alone.
-func emptySlices(v reflect.Value) {
-	switch v.Kind() {
-	case reflect.Pointer, reflect.Interface:
-		if !v.IsNil() {
-			emptySlices(v.Elem())
-		}
-	case reflect.Slice:
-		if v.IsNil() && v.CanSet() {
-			v.Set(reflect.MakeSlice(v.Type(), 0, 0))
-		}
-		for i := 0; i < v.Len(); i++ {
-			emptySlices(v.Index(i))
-		}
-	case reflect.Struct:
-		for i := 0; i < v.NumField(); i++ {
-			f := v.Type().Field(i)
-			if f.IsExported() && !strings.Contains(f.Tag.Get("json"), "omitempty") {
-				emptySlices(v.Field(i))
-			}
-		}
+// gameLabel is the audit's label of a judge's game: NoLabel when it was not
+// played, Error when its winner does not parse.
+func gameLabel(g *store.Game) audit.Label {
+	if g == nil {
+		return audit.NoLabel
 	}
+	l, err := audit.ParseLabel(g.Winner)
+	if err != nil {
+		return audit.Error
+	}
+	return l
 }
 
 func buildReport(ctx context.Context, s *store.Store, opts ReportOptions) (*audit.Report, error) {
@@ -183,7 +168,7 @@ func loadAuditInput(ctx context.Context, s *store.Store, judge, group string, sc
 		}
 		in.votes = append(in.votes, audit.HumanVote{
 			Question: v.QuestionID, Category: category[v.QuestionID], ModelA: v.ModelA, ModelB: v.ModelB, Turn: v.Turn,
-			Verdict: l, Annotator: v.Annotator, Group: v.Group, Left: v.Left, TimeMS: v.TimeMS,
+			Choice: l, Annotator: v.Annotator, Group: v.Group, Left: v.Left, TimeMS: v.TimeMS,
 			LenA: length(v.QuestionID, v.ModelA, v.Turn), LenB: length(v.QuestionID, v.ModelB, v.Turn),
 		})
 	}
@@ -191,16 +176,6 @@ func loadAuditInput(ctx context.Context, s *store.Store, judge, group string, sc
 		verdicts, err := s.Verdicts(ctx, judge)
 		if err != nil {
 			return nil, fmt.Errorf("report: verdicts: %w", err)
-		}
-		game := func(g *store.Game) audit.Label {
-			if g == nil {
-				return audit.NoLabel
-			}
-			l, err := audit.ParseLabel(g.Winner)
-			if err != nil {
-				return audit.Error
-			}
-			return l
 		}
 		for _, v := range verdicts {
 			comb, err := audit.ParseLabel(v.Combined)
@@ -210,7 +185,7 @@ func loadAuditInput(ctx context.Context, s *store.Store, judge, group string, sc
 			}
 			in.verdicts = append(in.verdicts, audit.JudgeVerdict{
 				Judge: v.Judge, Question: v.QuestionID, Category: category[v.QuestionID], ModelA: v.Model1, ModelB: v.Model2, Turn: v.Turn,
-				G1: game(v.G1), G2: game(v.G2), Combined: comb,
+				G1: gameLabel(v.G1), G2: gameLabel(v.G2), Combined: comb,
 				LenA: length(v.QuestionID, v.Model1, v.Turn), LenB: length(v.QuestionID, v.Model2, v.Turn),
 			})
 		}

@@ -52,18 +52,27 @@ func loadAnnotatorScope(ctx context.Context, s *store.Store) (*annotatorScope, e
 			if ex[g.Annotator] {
 				continue
 			}
-			l := audit.Tie
-			switch g.Choice {
-			case "good":
-				l = audit.A
-			case "bad":
-				l = audit.B
-			}
-			sc.goldVotes = append(sc.goldVotes, audit.HumanVote{Question: g.QuestionID, ModelA: g.Good, ModelB: g.Bad, Turn: g.Turn, Verdict: l, Annotator: g.Annotator, TimeMS: g.TimeMS})
-			sc.gold = append(sc.gold, audit.GoldItem{Question: g.QuestionID, ModelA: g.Good, ModelB: g.Bad, Turn: g.Turn, Better: g.Good})
+			v, item := goldAudit(g)
+			sc.goldVotes = append(sc.goldVotes, v)
+			sc.gold = append(sc.gold, item)
 		}
 	}
 	return sc, nil
+}
+
+// goldAudit turns a choice on a gold item into the audit's terms: a vote
+// with the intact answer as model A (good → A, bad → B, else a tie) and the
+// gold item it answers.
+func goldAudit(g store.GoldVote) (audit.HumanVote, audit.GoldItem) {
+	l := audit.Tie
+	switch g.Choice {
+	case "good":
+		l = audit.A
+	case "bad":
+		l = audit.B
+	}
+	return audit.HumanVote{Question: g.QuestionID, ModelA: g.Good, ModelB: g.Bad, Turn: g.Turn, Choice: l, Annotator: g.Annotator, TimeMS: g.TimeMS},
+		audit.GoldItem{Question: g.QuestionID, ModelA: g.Good, ModelB: g.Bad, Turn: g.Turn, Better: g.Good}
 }
 
 // keep reports whether a vote enters the report, counting those of

@@ -56,7 +56,7 @@ type DisagreementUnit struct {
 type UnitVote struct {
 	Annotator string    `json:"annotator"`
 	Group     string    `json:"group"`
-	Verdict   string    `json:"verdict"` // model_a, model_b, tie, both_bad, both_good
+	Choice    string    `json:"verdict"` // the annotator's: model_a, model_b, tie, both_bad, both_good
 	Left      string    `json:"left,omitempty"`
 	TimeMS    int64     `json:"time_ms,omitempty"`
 	Rationale string    `json:"rationale,omitempty"`
@@ -267,7 +267,7 @@ func unitDetail(ctx context.Context, s *store.Store, question int, modelA, model
 		return nil, fmt.Errorf("unit detail: a unit compares two different models (got %q twice)", modelA)
 	}
 	k, _ := canonical(question, modelA, modelB, turn)
-	d := &UnitDetail{QuestionID: question, Turn: turn, ModelA: k.a, ModelB: k.b, Votes: []UnitVote{}}
+	d := &UnitDetail{QuestionID: question, Turn: turn, ModelA: k.a, ModelB: k.b, AnswerA: []string{}, AnswerB: []string{}, Votes: []UnitVote{}}
 	q, err := s.Question(ctx, question)
 	if errors.Is(err, store.ErrNoQuestion) {
 		return nil, fmt.Errorf("unit detail: no question %d", question)
@@ -294,7 +294,7 @@ func unitDetail(ctx context.Context, s *store.Store, question int, modelA, model
 	}
 	for _, v := range votes {
 		_, swapped := canonical(v.QuestionID, v.ModelA, v.ModelB, v.Turn)
-		d.Votes = append(d.Votes, UnitVote{Annotator: v.Annotator, Group: v.Group, Verdict: modelTerms(v.Winner, swapped), Left: v.Left,
+		d.Votes = append(d.Votes, UnitVote{Annotator: v.Annotator, Group: v.Group, Choice: modelTerms(v.Winner, swapped), Left: v.Left,
 			TimeMS: v.TimeMS, Rationale: v.Rationale, CreatedAt: v.CreatedAt})
 	}
 	if judge != "" {
@@ -324,9 +324,13 @@ func unitGame(g *store.Game, swapped bool) *UnitGame {
 	return &UnitGame{Winner: modelTerms(g.Winner, swapped), Explanation: g.Judgment, Error: g.Error}
 }
 
+// upTo returns the first n turns, or all of them when there are fewer.
 func upTo(turns []string, n int) []string {
 	if len(turns) > n {
 		return turns[:n]
+	}
+	if turns == nil {
+		return []string{} // the window gets [], never null
 	}
 	return turns
 }

@@ -153,7 +153,7 @@ func TestUnitDetail(t *testing.T) {
 		}
 		a2, b2, tie := 0, 0, 0
 		for _, v := range d.Votes {
-			switch verdictClass(v.Verdict) {
+			switch verdictClass(v.Choice) {
 			case 'a':
 				a2++
 			case 'b':
@@ -182,6 +182,14 @@ type fakeSave struct{ path string }
 func (f fakeSave) OpenFiles(string) ([]string, error)      { return nil, nil }
 func (f fakeSave) OpenDirectory(string) (string, error)    { return "", nil }
 func (f fakeSave) SaveFile(_, _, _ string) (string, error) { return f.path, nil }
+
+func TestPickImportFilesCancelledIsEmpty(t *testing.T) {
+	a := New(storetest.MustOpen(t))
+	a.dialogs = fakeSave{}
+	if files, err := a.PickImportFiles(); files == nil || len(files) != 0 || err != nil {
+		t.Errorf("PickImportFiles(cancelled) = %#v, %v; want []string{}, nil", files, err)
+	}
+}
 
 func TestExportReport(t *testing.T) {
 	s := storetest.MustOpenDemo(t)

@@ -90,24 +90,19 @@ func studyProgress(ctx context.Context, s *store.Store, studyID int64) (*StudyPr
 		p := get(v.Annotator)
 		p.Votes++
 		p.TimeMS += v.TimeMS
-		hv = append(hv, audit.HumanVote{Question: v.QuestionID, ModelA: v.ModelA, ModelB: v.ModelB, Turn: v.Turn, Verdict: l,
+		hv = append(hv, audit.HumanVote{Question: v.QuestionID, ModelA: v.ModelA, ModelB: v.ModelB, Turn: v.Turn, Choice: l,
 			Annotator: v.Annotator, Left: v.Left, TimeMS: v.TimeMS})
 	}
 	var gi []audit.GoldItem
 	for _, g := range gold {
 		get(g.Annotator)
-		l := audit.Tie
-		switch g.Choice {
-		case "good":
-			l = audit.A
-		case "bad":
-			l = audit.B
-		}
-		hv = append(hv, audit.HumanVote{Question: g.QuestionID, ModelA: g.Good, ModelB: g.Bad, Turn: g.Turn, Verdict: l, Annotator: g.Annotator, TimeMS: g.TimeMS})
-		gi = append(gi, audit.GoldItem{Question: g.QuestionID, ModelA: g.Good, ModelB: g.Bad, Turn: g.Turn, Better: g.Good})
+		v, item := goldAudit(g)
+		hv = append(hv, v)
+		gi = append(gi, item)
 	}
 	slices.Sort(order)
-	out := &StudyProgress{StudyID: st.ID, Study: st.Name, Annotators: []AnnotatorProgress{}}
+	out := &StudyProgress{StudyID: st.ID, Study: st.Name, Annotators: []AnnotatorProgress{},
+		Kappa: audit.KappaMatrix{Annotators: []string{}, Shared: [][]int{}, Kappa: [][]audit.Num{}}}
 	th := audit.DefaultThresholds()
 	var aud *audit.AnnotatorAudit
 	if len(hv) > 0 {

@@ -59,6 +59,7 @@ linux() {
   deb_version=$(./build/version.sh deb)
   rm -f "$out"/*.deb "$out"/*-linux-*
   say "linux $version: building the app"
+  cp "$work/icons/256x256.png" app/icon/concord.png # the window's icon (app/window_icon.go)
   go build -tags desktop,production,webkit2_41 -trimpath -ldflags "$ldflags" -o "$work/concord" .
 
   pkg=$work/deb

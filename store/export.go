@@ -338,45 +338,47 @@ func (s *Store) ExportBundle(ctx context.Context, dir string) error {
 	for _, q := range qs {
 		keys[q.ID] = q.Key
 	}
+	// Answers and reference answers: one file per model in FastChat's layout.
+	type modelTurns struct {
+		qid   int
+		turns []string
+	}
+	writeByModel := func(sub string, byModel map[string][]modelTurns) error {
+		for m, rows := range byModel {
+			if err := writeFile(filepath.Join(sub, m+".jsonl"), func(enc *json.Encoder) error {
+				for _, r := range rows {
+					if err := enc.Encode(answerRecOut{QuestionKey(keyOrID(keys, r.qid)), m, []choiceOut{{0, r.turns}}}); err != nil {
+						return err
+					}
+				}
+				return nil
+			}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
 	answers, err := s.Answers(ctx)
 	if err != nil {
 		return err
 	}
-	byModel := map[string][]Answer{}
+	byModel := map[string][]modelTurns{}
 	for _, a := range answers {
-		byModel[a.Model] = append(byModel[a.Model], a)
+		byModel[a.Model] = append(byModel[a.Model], modelTurns{a.QuestionID, a.Turns})
 	}
-	for m, as := range byModel {
-		if err := writeFile(filepath.Join("model_answer", m+".jsonl"), func(enc *json.Encoder) error {
-			for _, a := range as {
-				if err := enc.Encode(answerRecOut{QuestionKey(keyOrID(keys, a.QuestionID)), m, []choiceOut{{0, a.Turns}}}); err != nil {
-					return err
-				}
-			}
-			return nil
-		}); err != nil {
-			return err
-		}
+	if err := writeByModel("model_answer", byModel); err != nil {
+		return err
 	}
 	refs, err := s.References(ctx)
 	if err != nil {
 		return err
 	}
-	byRef := map[string][]Reference{}
+	byRef := map[string][]modelTurns{}
 	for _, r := range refs {
-		byRef[r.Model] = append(byRef[r.Model], r)
+		byRef[r.Model] = append(byRef[r.Model], modelTurns{r.QuestionID, r.Turns})
 	}
-	for m, rs := range byRef {
-		if err := writeFile(filepath.Join("reference_answer", m+".jsonl"), func(enc *json.Encoder) error {
-			for _, r := range rs {
-				if err := enc.Encode(answerRecOut{QuestionKey(keyOrID(keys, r.QuestionID)), m, []choiceOut{{0, r.Turns}}}); err != nil {
-					return err
-				}
-			}
-			return nil
-		}); err != nil {
-			return err
-		}
+	if err := writeByModel("reference_answer", byRef); err != nil {
+		return err
 	}
 	prompts, err := s.Prompts(ctx)
 	if err != nil {

@@ -114,7 +114,7 @@ type inputFile struct {
 // A file named explicitly that is a study package (a SQLite file with a
 // package id in its meta) is checked and merged back (package_import.go).
 func (s *Store) Import(ctx context.Context, paths []string, opts ImportOptions) (*ImportReport, error) {
-	rep := &ImportReport{Unrecognised: []string{}}
+	rep := &ImportReport{Files: []FileReport{}, Unrecognised: []string{}}
 	var files []inputFile
 	var packages []*returnedPackage
 	for _, p := range paths {

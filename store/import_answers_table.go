@@ -80,18 +80,7 @@ func (im *importer) answerRow(line int, raw []byte, source string) (result, erro
 	if s, ok := r.str("question_id"); ok {
 		key = strings.TrimSpace(s)
 	}
-	var text string
-	for _, c := range promptColumns {
-		if s, ok := r.str(c); ok && strings.TrimSpace(s) != "" {
-			text = s
-			if c == "instruction" {
-				if in, ok := r.str("input"); ok && strings.TrimSpace(in) != "" {
-					text += "\n\n" + in
-				}
-			}
-			break
-		}
-	}
+	text := r.promptText()
 	res := unchanged
 	if _, known := im.keys[key]; text != "" && !(key != "" && known) { // a known id's question stays as imported
 		if len(answers) != 1 {

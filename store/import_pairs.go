@@ -149,6 +149,22 @@ func contains(xs []string, x string) bool {
 // pairRec is one record's fields as raw JSON.
 type pairRec map[string]json.RawMessage
 
+// promptText is the text of the first non-empty prompt column, with the
+// input appended to an instruction; "" when there is none.
+func (r pairRec) promptText() string {
+	for _, c := range promptColumns {
+		if s, ok := r.str(c); ok && strings.TrimSpace(s) != "" {
+			if c == "instruction" {
+				if in, ok := r.str("input"); ok && strings.TrimSpace(in) != "" {
+					s += "\n\n" + in
+				}
+			}
+			return s
+		}
+	}
+	return ""
+}
+
 // str reads a field as text: a JSON string, or a number's digits.
 func (r pairRec) str(field string) (string, bool) {
 	raw, ok := r[field]
@@ -233,18 +249,7 @@ func (r pairRec) conversation(line int, field string, raw []byte) (side, error) 
 // prompt reads the record's prompt turns: from a prompt column, else from
 // the conversations (which must then agree).
 func (r pairRec) prompt(line int, a, b side, fa, fb string) ([]string, error) {
-	var text string
-	for _, c := range promptColumns {
-		if s, ok := r.str(c); ok && strings.TrimSpace(s) != "" {
-			text = s
-			if c == "instruction" {
-				if in, ok := r.str("input"); ok && strings.TrimSpace(in) != "" {
-					text += "\n\n" + in
-				}
-			}
-			break
-		}
-	}
+	text := r.promptText()
 	switch {
 	case len(a.prompts) > 0 || len(b.prompts) > 0:
 		if len(a.prompts) != len(b.prompts) {

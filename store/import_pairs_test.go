@@ -238,7 +238,7 @@ func TestImportPandaLM(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		hv = append(hv, audit.HumanVote{Question: v.QuestionID, ModelA: v.ModelA, ModelB: v.ModelB, Turn: v.Turn, Verdict: l, Annotator: v.Annotator, Group: v.Group})
+		hv = append(hv, audit.HumanVote{Question: v.QuestionID, ModelA: v.ModelA, ModelB: v.ModelB, Turn: v.Turn, Choice: l, Annotator: v.Annotator, Group: v.Group})
 	}
 	aa, err := audit.AuditAnnotators(hv, nil, audit.DefaultThresholds(), audit.Options{Bootstrap: -1})
 	if err != nil {

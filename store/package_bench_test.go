@@ -61,3 +61,23 @@ func BenchmarkImportPackage(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkRecordVoteInPackage measures a vote's commit in a study package,
+// which keeps a rollback journal instead of WAL (compare BenchmarkRecordVote):
+// go test ./store -run '^$' -bench 'RecordVote' -benchtime 300x.
+func BenchmarkRecordVoteInPackage(b *testing.B) {
+	s, st := packFixture(b, 170)
+	res, err := s.PackStudy(context.Background(), st.ID, store.PackOptions{Annotators: []string{"alice"}, OutDir: b.TempDir()})
+	if err != nil {
+		b.Fatal(err)
+	}
+	pk, err := store.Open(res.Packages[0].Path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer pk.Close()
+	b.ResetTimer()
+	times := timeVotes(b, pk, 1, "alice", "A")
+	b.StopTimer()
+	reportQuantiles(b, times)
+}

@@ -229,12 +229,18 @@ func TestPackIsDeterministicForASeed(t *testing.T) {
 // the left answer each time.
 func voteIn(t *testing.T, path string, n int, choice string) {
 	t.Helper()
-	ctx := context.Background()
 	pk, err := store.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer pk.Close()
+	voteWith(t, pk, n, choice)
+}
+
+// voteWith votes n turns in an open package, the left answer each time.
+func voteWith(t *testing.T, pk *store.Store, n int, choice string) {
+	t.Helper()
+	ctx := context.Background()
 	who, err := pk.LocalAnnotator(ctx)
 	if err != nil || who == "" {
 		t.Fatalf("package annotator = %q, %v", who, err)
@@ -247,6 +253,45 @@ func voteIn(t *testing.T, path string, n int, choice string) {
 		if _, err := pk.RecordVote(ctx, store.VoteRequest{StudyID: 1, Annotator: who, Pos: next.Entry.Pos, Turn: next.Turn, Choice: choice, TimeMS: 4000}); err != nil {
 			t.Fatal(err)
 		}
+	}
+}
+
+// TestPackageVotesLiveInTheFileAlone votes in a package and, before the
+// window closes it (as when it is killed), copies the .concord file alone,
+// as an annotator sends it back: every acknowledged vote is in that copy and
+// imports back.
+func TestPackageVotesLiveInTheFileAlone(t *testing.T) {
+	ctx := context.Background()
+	s, st := packFixture(t, 4)
+	p := pack(t, s, st, store.PackOptions{Annotators: []string{"alice"}, Seed: 1}).Packages[0]
+	pk, err := store.Open(p.Path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { pk.Close() }) // not before the copy: the window was killed
+	voteWith(t, pk, 3, store.ChoiceA)
+
+	b, err := os.ReadFile(p.Path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sent := filepath.Join(t.TempDir(), filepath.Base(p.Path)) // no -wal, no -shm
+	if err := os.WriteFile(sent, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := s.Import(ctx, []string{sent}, store.ImportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Added != 3 {
+		t.Errorf("import of the .concord file alone added %d votes, want the 3 acknowledged", rep.Added)
+	}
+	votes, err := s.Votes(ctx, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(votes) != 3 || votes[0].Annotator != "alice" {
+		t.Errorf("votes after the import = %d (first %+v), want alice's 3", len(votes), votes)
 	}
 }
 

@@ -45,17 +45,28 @@ type Store struct {
 }
 
 // dsn builds a connection string whose pragmas every pooled connection gets.
-func dsn(path string, readOnly bool) string {
+// A study package (pkg) keeps a rollback journal instead of a write-ahead
+// log: a committed vote is then in the .concord file itself, which is what an
+// annotator sends back, even when the window was killed before it could
+// checkpoint.
+func dsn(path string, readOnly, pkg bool) string {
 	q := url.Values{}
-	if readOnly {
+	switch {
+	case readOnly || pkg:
+		// Without WAL a commit waits for readers to finish: let SQLite's
+		// handler wait (readers are short).
 		q.Add("_pragma", "busy_timeout(10000)")
-	} else {
+	default:
 		// Write waits for the lock itself, polling every millisecond
 		// (SQLite's own handler backs off to 100 ms sleeps and can lose to
 		// another process that writes back to back for seconds).
 		q.Add("_pragma", "busy_timeout(2)")
 	}
-	q.Add("_pragma", "journal_mode(WAL)")
+	if pkg {
+		q.Add("_pragma", "journal_mode(DELETE)")
+	} else {
+		q.Add("_pragma", "journal_mode(WAL)")
+	}
 	q.Add("_pragma", "foreign_keys(1)")
 	// FULL: a committed vote survives a power cut, not only a crash.
 	q.Add("_pragma", "synchronous(FULL)")
@@ -85,18 +96,20 @@ func Open(path string, opts ...Option) (*Store, error) {
 			return nil, fmt.Errorf("open store: %w", err)
 		}
 	}
+	pkg := false
 	if !created {
-		if err := checkVersion(path); err != nil {
+		var err error
+		if pkg, err = checkVersion(path); err != nil {
 			return nil, err
 		}
 	}
-	w, err := sql.Open("sqlite", dsn(path, false))
+	w, err := sql.Open("sqlite", dsn(path, false, pkg))
 	if err != nil {
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
 	w.SetMaxOpenConns(1)
 	w.SetConnMaxIdleTime(0)
-	r, err := sql.Open("sqlite", dsn(path, true))
+	r, err := sql.Open("sqlite", dsn(path, true, pkg))
 	if err != nil {
 		w.Close()
 		return nil, fmt.Errorf("open store %s: %w", path, err)
@@ -265,11 +278,12 @@ func SchemaVersion() int {
 }
 
 // checkVersion refuses a database whose schema is newer than this build,
-// reading it without changing anything (no WAL switch, no migration).
-func checkVersion(path string) error {
+// reading it without changing anything (no WAL switch, no migration), and
+// reports whether it is a study package (its meta table names one).
+func checkVersion(path string) (pkg bool, err error) {
 	db, err := sql.Open("sqlite", "file:"+path+"?mode=ro&_pragma=busy_timeout(10000)")
 	if err != nil {
-		return fmt.Errorf("open store %s: %w", path, err)
+		return false, fmt.Errorf("open store %s: %w", path, err)
 	}
 	defer db.Close()
 	var v int
@@ -278,19 +292,24 @@ func checkVersion(path string) error {
 		if strings.Contains(err.Error(), "no such table") {
 			var n int
 			if err := db.QueryRow(`SELECT count(*) FROM sqlite_master`).Scan(&n); err != nil {
-				return fmt.Errorf("open store %s: not a Concord database: %w", path, err)
+				return false, fmt.Errorf("open store %s: not a Concord database: %w", path, err)
 			}
 			if n > 0 {
-				return fmt.Errorf("open store %s: not a Concord database (it has tables but no schema_migrations)", path)
+				return false, fmt.Errorf("open store %s: not a Concord database (it has tables but no schema_migrations)", path)
 			}
-			return nil
+			return false, nil
 		}
-		return fmt.Errorf("open store %s: not a Concord database: %w", path, err)
+		return false, fmt.Errorf("open store %s: not a Concord database: %w", path, err)
 	}
 	if latest := SchemaVersion(); v > latest {
-		return fmt.Errorf("open store %s: %w (schema %d, this build knows up to %d); upgrade Concord, the file was not changed", path, ErrNewerSchema, v, latest)
+		return false, fmt.Errorf("open store %s: %w (schema %d, this build knows up to %d); upgrade Concord, the file was not changed", path, ErrNewerSchema, v, latest)
 	}
-	return nil
+	var n int
+	err = db.QueryRow(`SELECT count(*) FROM meta WHERE key = ? AND value != ''`, metaPackageID).Scan(&n)
+	if err != nil && !strings.Contains(err.Error(), "no such table") { // no meta yet: not a package
+		return false, fmt.Errorf("open store %s: %w", path, err)
+	}
+	return n > 0, nil
 }
 
 func (s *Store) migrate(ctx context.Context) error {

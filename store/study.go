@@ -308,6 +308,18 @@ func scanStudy(row interface{ Scan(...any) error }) (*Study, error) {
 		return nil, err
 	}
 	_ = json.Unmarshal([]byte(spec), &st.Spec)
+	// A spec stores its unset lists as null; readers get empty ones.
+	for _, l := range []*[]string{&st.Spec.Models, &st.Spec.Categories} {
+		if *l == nil {
+			*l = []string{}
+		}
+	}
+	if st.Spec.Pairs == nil {
+		st.Spec.Pairs = [][2]string{}
+	}
+	if st.Spec.Turns == nil {
+		st.Spec.Turns = []int{}
+	}
 	st.CreatedAt, _ = time.Parse(time.RFC3339Nano, created)
 	return &st, nil
 }

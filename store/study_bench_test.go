@@ -163,7 +163,7 @@ func BenchmarkVoteUnderJudgeLoad(b *testing.B) {
 // timeVotes records b.N votes in a study, moving on to a new annotator
 // (prefix_1, prefix_2, ...) when one has voted everything, and returns the
 // time each RecordVote took; the NextItem calls are not timed.
-func timeVotes(b *testing.B, s *store.Store, study int64, prefix, verdict string) []time.Duration {
+func timeVotes(b *testing.B, s *store.Store, study int64, prefix, choice string) []time.Duration {
 	ctx := context.Background()
 	who, k := prefix+"_0", 0
 	var times []time.Duration
@@ -180,7 +180,7 @@ func timeVotes(b *testing.B, s *store.Store, study int64, prefix, verdict string
 		}
 		b.StartTimer()
 		t := time.Now()
-		if _, err := s.RecordVote(ctx, store.VoteRequest{StudyID: study, Annotator: who, Pos: n.Entry.Pos, Turn: n.Turn, Choice: verdict, TimeMS: 1000}); err != nil {
+		if _, err := s.RecordVote(ctx, store.VoteRequest{StudyID: study, Annotator: who, Pos: n.Entry.Pos, Turn: n.Turn, Choice: choice, TimeMS: 1000}); err != nil {
 			b.Fatal(err)
 		}
 		times = append(times, time.Since(t))

@@ -171,21 +171,21 @@ func TestCreateStudySampleIsStratified(t *testing.T) {
 	}
 }
 
-func TestVoteMapsVerdictThroughLeftModel(t *testing.T) {
+func TestVoteMapsChoiceThroughLeftModel(t *testing.T) {
 	s := storetest.MustOpenDemo(t)
 	ctx := context.Background()
 	st := mustStudy(t, s, store.StudySpec{Name: "map", Models: demoModels, Turns: []int{1}})
-	for _, verdict := range []string{"A", "B", "tie", "both_bad", "skip"} {
+	for _, choice := range []string{"A", "B", "tie", "both_bad", "skip"} {
 		n, err := s.NextItem(ctx, st.ID, "mapper")
 		if err != nil || n == nil {
 			t.Fatalf("NextItem = %v, %v", n, err)
 		}
-		v, err := s.RecordVote(ctx, store.VoteRequest{StudyID: st.ID, Annotator: "mapper", Pos: n.Entry.Pos, Turn: n.Turn, Choice: verdict})
+		v, err := s.RecordVote(ctx, store.VoteRequest{StudyID: st.ID, Annotator: "mapper", Pos: n.Entry.Pos, Turn: n.Turn, Choice: choice})
 		if err != nil {
-			t.Fatalf("RecordVote(%s): %v", verdict, err)
+			t.Fatalf("RecordVote(%s): %v", choice, err)
 		}
-		want := map[string]string{"tie": "tie", "both_bad": "both_bad", "skip": "skip"}[verdict]
-		chosen := map[string]string{"A": n.Entry.Left, "B": n.Entry.Right()}[verdict]
+		want := map[string]string{"tie": "tie", "both_bad": "both_bad", "skip": "skip"}[choice]
+		chosen := map[string]string{"A": n.Entry.Left, "B": n.Entry.Right()}[choice]
 		if chosen != "" {
 			want = "model_a"
 			if chosen == v.ModelB {
@@ -193,11 +193,11 @@ func TestVoteMapsVerdictThroughLeftModel(t *testing.T) {
 			}
 		}
 		if v.Winner != want || v.Left != n.Entry.Left || v.Group != store.LocalGroup {
-			t.Errorf("RecordVote(%s) with %s left = winner %s, left %s, group %s; want %s, %s, %s", verdict, n.Entry.Left, v.Winner, v.Left, v.Group, want, n.Entry.Left, store.LocalGroup)
+			t.Errorf("RecordVote(%s) with %s left = winner %s, left %s, group %s; want %s, %s, %s", choice, n.Entry.Left, v.Winner, v.Left, v.Group, want, n.Entry.Left, store.LocalGroup)
 		}
 	}
 	if _, err := s.RecordVote(ctx, store.VoteRequest{StudyID: st.ID, Annotator: "mapper", Pos: 0, Turn: 1, Choice: "left"}); err == nil {
-		t.Errorf("RecordVote with verdict %q: no error", "left")
+		t.Errorf("RecordVote with choice %q: no error", "left")
 	}
 }
 
@@ -314,7 +314,7 @@ func TestTimeAccounting(t *testing.T) {
 	s.Now = func() time.Time { return time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC) }
 	tests := []struct {
 		give, want int64
-		verdict    string
+		choice     string
 	}{
 		{4200, 4200, "A"},
 		{-5, 0, "B"},
@@ -324,7 +324,7 @@ func TestTimeAccounting(t *testing.T) {
 	var sum int64
 	for _, tt := range tests {
 		n, _ := s.NextItem(ctx, st.ID, "tim")
-		v, err := s.RecordVote(ctx, store.VoteRequest{StudyID: st.ID, Annotator: "tim", Pos: n.Entry.Pos, Turn: n.Turn, Choice: tt.verdict, TimeMS: tt.give, Rationale: "  why  "})
+		v, err := s.RecordVote(ctx, store.VoteRequest{StudyID: st.ID, Annotator: "tim", Pos: n.Entry.Pos, Turn: n.Turn, Choice: tt.choice, TimeMS: tt.give, Rationale: "  why  "})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -417,13 +417,13 @@ func TestStudiesActivity(t *testing.T) {
 	ctx := context.Background()
 	st := mustStudy(t, s, store.StudySpec{Name: "activity", Models: demoModels, Turns: []int{1}})
 	idle := mustStudy(t, s, store.StudySpec{Name: "idle", Models: demoModels, Turns: []int{2}})
-	vote := func(who, verdict string) {
+	vote := func(who, choice string) {
 		t.Helper()
 		n, err := s.NextItem(ctx, st.ID, who)
 		if err != nil || n == nil {
 			t.Fatalf("NextItem = %v, %v", n, err)
 		}
-		if _, err := s.RecordVote(ctx, store.VoteRequest{StudyID: st.ID, Annotator: who, Pos: n.Entry.Pos, Turn: n.Turn, Choice: verdict}); err != nil {
+		if _, err := s.RecordVote(ctx, store.VoteRequest{StudyID: st.ID, Annotator: who, Pos: n.Entry.Pos, Turn: n.Turn, Choice: choice}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -465,8 +465,8 @@ func TestSkippedChoosesTheOperation(t *testing.T) {
 		}
 		return got
 	}
-	req := func(n store.Next, verdict string) store.VoteRequest {
-		return store.VoteRequest{StudyID: st.ID, Annotator: "sam", Pos: n.Entry.Pos, Turn: n.Turn, Choice: verdict}
+	req := func(n store.Next, choice string) store.VoteRequest {
+		return store.VoteRequest{StudyID: st.ID, Annotator: "sam", Pos: n.Entry.Pos, Turn: n.Turn, Choice: choice}
 	}
 	if skipped(nexts[0]) {
 		t.Errorf("Skipped before any vote = true, want false")

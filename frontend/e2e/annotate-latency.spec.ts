@@ -3,19 +3,14 @@
 // the parts (Go call, DOM update, frame); asserts nothing timed (the goals
 // live in the Go benchmarks), only that every vote moved on.
 import { expect, test } from '@playwright/test';
-import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { cli } from './helpers';
 
 const frontend = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const CLI = path.resolve(frontend, process.env.CONCORD_CLI_BIN ?? '../build/bin/concord-cli');
 const MT_BENCH = path.resolve(frontend, '../../shared/data/mt_bench');
 const VOTES = 60;
-
-function cli(...args: string[]): string {
-  return execFileSync(CLI, ['--db', process.env.CONCORD_E2E_DB!, ...args], { encoding: 'utf8' });
-}
 
 function quantile(xs: number[], p: number): number {
   const s = [...xs].sort((a, b) => a - b);

@@ -5,16 +5,15 @@
 // appeared is in `concord export votes` and (b) the window resumes at the
 // item that was showing when the app died.
 import { expect, test, type Page } from '@playwright/test';
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { APP_PORT } from './helpers';
+import { APP_PORT, cliOn } from './helpers';
 
 const frontend = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const DEV = path.resolve(frontend, process.env.CONCORD_DEV_BIN ?? '../build/bin/concord-dev');
-const CLI = path.resolve(frontend, process.env.CONCORD_CLI_BIN ?? '../build/bin/concord-cli');
 const DIST = path.resolve(frontend, process.env.CONCORD_E2E_DIST ?? 'dist');
 const PORT = APP_PORT + 4;
 const URL = `http://127.0.0.1:${PORT}`;
@@ -70,10 +69,6 @@ function exited(child: ChildProcess): Promise<void> {
   return new Promise((r) => child.once('exit', () => r()));
 }
 
-function cli(...args: string[]): string {
-  return execFileSync(CLI, ['--db', DB, ...args], { encoding: 'utf8' });
-}
-
 async function itemKey(page: Page): Promise<string> {
   return (await page.getByTestId('item').getAttribute('data-item')) ?? '';
 }
@@ -88,7 +83,7 @@ process.once('exit', () => killGroup(app));
 test('votes whose next item appeared survive kill -9, and the window resumes at that item', async ({ page }) => {
   test.setTimeout(240_000);
   app = await startApp(); // a new database: the app seeds the demo data
-  cli('study', 'create', '--name', 'restart', '--models', 'demo-aurora,demo-basalt,demo-cirrus', '--seed', '11');
+  cliOn(DB, 'study', 'create', '--name', 'restart', '--models', 'demo-aurora,demo-basalt,demo-cirrus', '--seed', '11');
 
   await page.goto(`${URL}/#/annotate`);
   await page.getByTestId('annotator-name').fill(WHO);
@@ -127,7 +122,7 @@ test('votes whose next item appeared survive kill -9, and the window resumes at 
   expect(new Set(voted).size).toBe(keys.length);
 
   // (a) every vote whose next item had appeared is in the export.
-  const rows = cli('export', 'votes')
+  const rows = cliOn(DB, 'export', 'votes')
     .trim()
     .split('\n')
     .filter(Boolean)

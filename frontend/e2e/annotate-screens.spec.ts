@@ -4,13 +4,12 @@
 // 1280x800 and 1920x1080, light and dark. Runs only with
 // CONCORD_SCREENSHOTS=<folder> (the PNGs go there).
 import { expect, test, type Page } from '@playwright/test';
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { cli } from './helpers';
 
 const frontend = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const CLI = path.resolve(frontend, process.env.CONCORD_CLI_BIN ?? '../build/bin/concord-cli');
 const MT_BENCH = path.resolve(frontend, '../../shared/data/mt_bench');
 const OUT = process.env.CONCORD_SCREENSHOTS ?? '';
 
@@ -19,10 +18,6 @@ const SIZES = [
   { width: 1920, height: 1080 },
 ];
 const SCHEMES = ['light', 'dark'] as const;
-
-function cli(...args: string[]): string {
-  return execFileSync(CLI, ['--db', process.env.CONCORD_E2E_DB!, ...args], { encoding: 'utf8' });
-}
 
 async function shoot(page: Page, name: string) {
   for (const size of SIZES) {

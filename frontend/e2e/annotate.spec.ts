@@ -3,35 +3,15 @@
 // exactly those votes exist with the right left-model mapping, resumes after
 // a reload, and renders a hostile item inert.
 import { expect, test, type Page } from '@playwright/test';
-import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BASE_URL, watchRequests } from './helpers';
+import { BASE_URL, cli, type ExportedVote, watchRequests } from './helpers';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const CLI = path.resolve(here, process.env.CONCORD_CLI_BIN ?? '../../build/bin/concord-cli');
-const DB = process.env.CONCORD_E2E_DB!;
 const HOSTILE = path.resolve(here, 'fixtures/hostile');
 const WHO = 'e2e-annotator';
 
 test.describe.configure({ mode: 'serial' });
-
-function cli(...args: string[]): string {
-  return execFileSync(CLI, ['--db', DB, ...args], { encoding: 'utf8' });
-}
-
-interface Exported {
-  question_id: number;
-  model_a: string;
-  model_b: string;
-  winner: string;
-  judge: string;
-  turn: number;
-  left_model: string;
-  rationale?: string;
-  conversation_a: { role: string; content: string }[];
-  conversation_b: { role: string; content: string }[];
-}
 
 // The dev server now and then answers a navigation with an empty response; retry.
 async function gotoAnnotate(page: Page) {
@@ -147,16 +127,16 @@ test('vote ten turns by keyboard, undo, resume, and export exactly those votes',
     .trim()
     .split('\n')
     .filter(Boolean)
-    .map((l) => JSON.parse(l) as Exported)
+    .map((l) => JSON.parse(l) as ExportedVote)
     .filter((r) => r.judge === WHO);
   const expected = cast.filter((c) => c.verdict !== 'skip');
   expect(rows).toHaveLength(expected.length);
   // The export's order is not the voting order: find each vote's row by its two answers.
-  const answerOf = (r: Exported, m: string) => {
+  const answerOf = (r: ExportedVote, m: string) => {
     const conv = m === r.model_a ? r.conversation_a : r.conversation_b;
     return conv.filter((x) => x.role === 'assistant').at(-1)?.content ?? '';
   };
-  const both = (r: Exported) => [answerOf(r, r.model_a), answerOf(r, r.model_b)].sort().join('\u0000');
+  const both = (r: ExportedVote) => [answerOf(r, r.model_a), answerOf(r, r.model_b)].sort().join('\u0000');
   for (const [i, c] of expected.entries()) {
     const matches = rows.filter((r) => r.turn === c.turn && both(r) === [c.left, c.right].sort().join('\u0000'));
     expect(matches, `vote ${i}: rows with the answers shown (turn ${c.turn})`).toHaveLength(1);

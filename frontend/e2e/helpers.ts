@@ -1,6 +1,38 @@
 // Shared helpers for the end-to-end tests.
 import { expect, type Page } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Info } from '../src/lib/types';
+
+const frontend = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+/** The headless binary the specs check results with (make test-e2e builds it); CONCORD_CLI_BIN is relative to frontend/. */
+export const CLI = path.resolve(frontend, process.env.CONCORD_CLI_BIN ?? '../build/bin/concord-cli');
+
+/** cliOn runs the headless binary on the database db and returns its stdout (an export may hold every MT-Bench vote). */
+export function cliOn(db: string, ...args: string[]): string {
+  return execFileSync(CLI, ['--db', db, ...args], { encoding: 'utf8', maxBuffer: 1 << 30 });
+}
+
+/** cli runs the headless binary on the e2e run's database. */
+export function cli(...args: string[]): string {
+  return cliOn(process.env.CONCORD_E2E_DB!, ...args);
+}
+
+/** A vote as `concord export votes` writes it (one JSON line). */
+export interface ExportedVote {
+  question_id: number;
+  model_a: string;
+  model_b: string;
+  winner: string;
+  judge: string;
+  turn: number;
+  left_model: string;
+  rationale?: string;
+  conversation_a: { role: string; content: string }[];
+  conversation_b: { role: string; content: string }[];
+}
 
 /** Where the Wails dev build serves the app (its -devserver flag). */
 // CONCORD_E2E_PORT lets several runs share a machine (default 34115).

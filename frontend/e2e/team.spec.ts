@@ -7,15 +7,14 @@
 // models, the annotators and the left placements; the progress view shows
 // them; a tampered package is refused with its message on screen.
 import { expect, test, type Page } from '@playwright/test';
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { APP_PORT } from './helpers';
+import { APP_PORT, cli, type ExportedVote } from './helpers';
 
 const frontend = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const CLI = path.resolve(frontend, process.env.CONCORD_CLI_BIN ?? '../build/bin/concord-cli');
 const DEV = path.resolve(frontend, process.env.CONCORD_DEV_BIN ?? '../build/bin/concord-dev');
 const DIST = path.resolve(frontend, process.env.CONCORD_E2E_DIST ?? 'dist');
 const MT_BENCH = path.resolve(frontend, '../../shared/data/mt_bench');
@@ -23,22 +22,6 @@ const LEAD = 'team-lead';
 const ANNOTATORS = ['alice', 'bob', 'carol'];
 // The package windows listen here (the app is on APP_PORT, the fake OpenAI server on +2).
 const PACKAGE_PORT = APP_PORT + 3;
-
-function cli(...args: string[]): string {
-  return execFileSync(CLI, ['--db', process.env.CONCORD_E2E_DB!, ...args], { encoding: 'utf8', maxBuffer: 1 << 30 }); // the export may hold every MT-Bench vote
-}
-
-interface Exported {
-  question_id: number;
-  model_a: string;
-  model_b: string;
-  winner: string;
-  judge: string;
-  turn: number;
-  left_model: string;
-  conversation_a: { role: string; content: string }[];
-  conversation_b: { role: string; content: string }[];
-}
 
 interface Cast {
   who: string;
@@ -201,14 +184,14 @@ test('pack three packages, vote in each, import them back, refuse a tampered one
     .trim()
     .split('\n')
     .filter(Boolean)
-    .map((l) => JSON.parse(l) as Exported)
+    .map((l) => JSON.parse(l) as ExportedVote)
     .filter((r) => ANNOTATORS.includes(r.judge));
   expect(rows).toHaveLength(cast.length);
-  const answerOf = (r: Exported, m: string) => {
+  const answerOf = (r: ExportedVote, m: string) => {
     const conv = m === r.model_a ? r.conversation_a : r.conversation_b;
     return conv.filter((x) => x.role === 'assistant').at(-1)?.content ?? '';
   };
-  const both = (r: Exported) => [answerOf(r, r.model_a), answerOf(r, r.model_b)].sort().join('\u0000');
+  const both = (r: ExportedVote) => [answerOf(r, r.model_a), answerOf(r, r.model_b)].sort().join('\u0000');
   for (const [i, c] of cast.entries()) {
     const matches = rows.filter((r) => r.judge === c.who && r.turn === c.turn && both(r) === [c.left, c.right].sort().join('\u0000'));
     expect(matches, `vote ${i} by ${c.who}: rows with the answers shown (turn ${c.turn})`).toHaveLength(1);
@@ -263,7 +246,7 @@ test('pack three packages, vote in each, import them back, refuse a tampered one
   writeFileSync(tampered, bytes);
   await importOnHome(page, tampered);
   await expect(page.getByTestId('import-error')).toContainText('the package was edited');
-  expect(cli('export', 'votes').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Exported).filter((r) => ANNOTATORS.includes(r.judge))).toHaveLength(
+  expect(cli('export', 'votes').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as ExportedVote).filter((r) => ANNOTATORS.includes(r.judge))).toHaveLength(
     cast.length,
   );
 });

@@ -130,7 +130,7 @@ func AuditAnnotators(votes []HumanVote, gold []GoldItem, th Thresholds, opt Opti
 		default:
 			return nil, fmt.Errorf("gold item %d (question %d, turn %d): better %q is neither %q nor %q", i, g.Question, g.Turn, g.Better, g.ModelA, g.ModelB)
 		}
-		k, cl, ok := canonVote(&HumanVote{Question: g.Question, ModelA: g.ModelA, ModelB: g.ModelB, Turn: g.Turn, Verdict: l})
+		k, cl, ok := canonVote(&HumanVote{Question: g.Question, ModelA: g.ModelA, ModelB: g.ModelB, Turn: g.Turn, Choice: l})
 		if !ok {
 			return nil, fmt.Errorf("gold item %d (question %d, turn %d): compares %q with itself", i, g.Question, g.Turn, g.ModelA)
 		}

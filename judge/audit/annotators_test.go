@@ -14,11 +14,11 @@ import (
 // better); h1 votes twice on q1 (the second is ignored).
 func annotatorCase() ([]audit.HumanVote, []audit.GoldItem) {
 	v := func(q int, l audit.Label, ann, left string, ms int64) audit.HumanVote {
-		return audit.HumanVote{Question: q, ModelA: "x", ModelB: "y", Turn: 1, Verdict: l, Annotator: ann, Left: left, TimeMS: ms}
+		return audit.HumanVote{Question: q, ModelA: "x", ModelB: "y", Turn: 1, Choice: l, Annotator: ann, Left: left, TimeMS: ms}
 	}
 	votes := []audit.HumanVote{
 		v(1, audit.A, "h1", "x", 2000), v(1, audit.A, "h2", "", 20000),
-		{Question: 1, ModelA: "y", ModelB: "x", Turn: 1, Verdict: audit.A, Annotator: "h3"}, // B in (x, y) order
+		{Question: 1, ModelA: "y", ModelB: "x", Turn: 1, Choice: audit.A, Annotator: "h3"}, // B in (x, y) order
 		v(1, audit.B, "h1", "", 0),
 		v(2, audit.BothBad, "h1", "y", 4000), v(2, audit.A, "h2", "", 20000), v(2, audit.A, "h3", "", 0),
 		v(3, audit.B, "h1", "x", 3000), v(3, audit.A, "h2", "", 20000),
@@ -107,9 +107,9 @@ func TestAuditAnnotatorsFlags(t *testing.T) {
 			left, lefty, contrary = "y", audit.B, audit.A
 		}
 		votes = append(votes,
-			audit.HumanVote{Question: q, ModelA: "x", ModelB: "y", Verdict: lefty, Annotator: "lefty", Left: left, TimeMS: 60000},
-			audit.HumanVote{Question: q, ModelA: "x", ModelB: "y", Verdict: fair, Annotator: "fair", Left: left, TimeMS: 60000},
-			audit.HumanVote{Question: q, ModelA: "x", ModelB: "y", Verdict: contrary, Annotator: "contrary", Left: left, TimeMS: 60000},
+			audit.HumanVote{Question: q, ModelA: "x", ModelB: "y", Choice: lefty, Annotator: "lefty", Left: left, TimeMS: 60000},
+			audit.HumanVote{Question: q, ModelA: "x", ModelB: "y", Choice: fair, Annotator: "fair", Left: left, TimeMS: 60000},
+			audit.HumanVote{Question: q, ModelA: "x", ModelB: "y", Choice: contrary, Annotator: "contrary", Left: left, TimeMS: 60000},
 		)
 	}
 	res, err := audit.AuditAnnotators(votes, nil, audit.Thresholds{}, audit.Options{Bootstrap: -1})
@@ -160,7 +160,7 @@ func TestAnnotatorsPandaLM(t *testing.T) {
 	var votes []audit.HumanVote
 	for _, it := range items {
 		for k, l := range []int{it.Annotator1, it.Annotator2, it.Annotator3} {
-			votes = append(votes, audit.HumanVote{Question: it.Idx, ModelA: "response1", ModelB: "response2", Verdict: labels[l], Annotator: "annotator" + string(rune('1'+k))})
+			votes = append(votes, audit.HumanVote{Question: it.Idx, ModelA: "response1", ModelB: "response2", Choice: labels[l], Annotator: "annotator" + string(rune('1'+k))})
 		}
 	}
 	res, err := audit.AuditAnnotators(votes, nil, audit.Thresholds{}, audit.Options{Bootstrap: 100})

@@ -19,9 +19,6 @@ func Compute(votes []HumanVote, verdicts []JudgeVerdict, opt Options) *Report {
 	e.run()
 	r.Warnings = append(r.Warnings, e.warnings...)
 	addJudgeExtras(r, votes, verdicts, opt)
-	if r.Warnings == nil {
-		r.Warnings = []Warning{}
-	}
 	return r
 }
 
@@ -194,6 +191,15 @@ func (e *engine) assemble() *Report {
 		Bootstrap:     e.opt.Bootstrap,
 		Seed:          e.opt.Seed,
 		Confidence:    e.opt.Confidence,
+		// Every list starts empty, so that JSON (and the window) gets [] and never null.
+		Agreement:    []*Agreement{},
+		PositionBias: PositionBias{Judges: make([]*JudgePosition, 0, J)},
+		LengthBias:   make([]*LengthBias, 0, J),
+		Models: Models{Sources: make([]*ModelSource, 0, J+1), KendallTauB: make([]*RankAgreement, 0, J),
+			SelfPreference: []*SelfPreference{}},
+		CloseCalls: []*CloseCall{},
+		Annotators: make([]*Annotator, 0, len(e.anns)),
+		Warnings:   []Warning{},
 	}
 	if e.opt.Turn != 0 {
 		t := e.opt.Turn
@@ -404,7 +410,7 @@ func (e *engine) assembleModels(r *Report) {
 	J := len(e.judges)
 	r.Models.Names = append([]string{}, e.models...)
 	source := func(name string, off int) int {
-		ms := &ModelSource{Source: name}
+		ms := &ModelSource{Source: name, Models: make([]*ModelStat, 0, m)}
 		id := e.stat(2*m, func(s, out []float64) { e.winStats(s, off, out, make([]float64, m*m)) })
 		for i, model := range e.models {
 			st := &ModelStat{Model: model, WinRate: e.estimate(id + i), Rating: e.estimate(id + m + i)}
@@ -490,7 +496,7 @@ func (e *engine) assembleModels(r *Report) {
 	if J == 0 {
 		jlist = append(jlist, -1)
 	}
-	var calls []*CloseCall
+	calls := []*CloseCall{}
 	for _, j := range jlist {
 		for p := range e.pairs {
 			o := e.mod(p)
@@ -563,9 +569,6 @@ func (e *engine) assembleModels(r *Report) {
 			return 0
 		})
 		r.CloseCalls = calls
-		if r.CloseCalls == nil {
-			r.CloseCalls = []*CloseCall{}
-		}
 	})
 }
 

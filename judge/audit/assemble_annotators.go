@@ -25,7 +25,7 @@ func AddAnnotatorAudit(r *Report, votes []HumanVote, gold []GoldItem, excluded [
 		}
 	}
 	for _, g := range gold {
-		if k, _, ok := canonVote(&HumanVote{Question: g.Question, ModelA: g.ModelA, ModelB: g.ModelB, Turn: g.Turn, Verdict: A}); ok && answered[k] {
+		if k, _, ok := canonVote(&HumanVote{Question: g.Question, ModelA: g.ModelA, ModelB: g.ModelB, Turn: g.Turn, Choice: A}); ok && answered[k] {
 			sec.GoldItems++
 		}
 	}

@@ -21,7 +21,7 @@ func TestScoresAgreementCounts(t *testing.T) {
 		{Judge: "j", Question: 3, Category: "math", Model: "b", Turn: 1, Score: 6},
 	}
 	vote := func(q int, ma, mb string, l audit.Label, who string) audit.HumanVote {
-		return audit.HumanVote{Question: q, Category: "math", ModelA: ma, ModelB: mb, Turn: 1, Verdict: l, Annotator: who, Group: "expert"}
+		return audit.HumanVote{Question: q, Category: "math", ModelA: ma, ModelB: mb, Turn: 1, Choice: l, Annotator: who, Group: "expert"}
 	}
 	votes := []audit.HumanVote{
 		vote(1, "a", "b", audit.A, "h1"),   // agrees
@@ -85,7 +85,7 @@ func TestScoresCloseCallStatus(t *testing.T) {
 				}
 				ratings = append(ratings, audit.Rating{Judge: "j", Question: q, Category: "c", Model: "a", Turn: 1, Score: sa},
 					audit.Rating{Judge: "j", Question: q, Category: "c", Model: "b", Turn: 1, Score: 5})
-				votes = append(votes, audit.HumanVote{Question: q, Category: "c", ModelA: "a", ModelB: "b", Turn: 1, Verdict: tt.human(q), Annotator: "h", Group: "expert"})
+				votes = append(votes, audit.HumanVote{Question: q, Category: "c", ModelA: "a", ModelB: "b", Turn: 1, Choice: tt.human(q), Annotator: "h", Group: "expert"})
 				verdicts = append(verdicts, audit.JudgeVerdict{Judge: "j", Question: q, Category: "c", ModelA: "a", ModelB: "b", Turn: 1, G1: tt.judge, G2: tt.judge})
 			}
 			opt := audit.DefaultOptions()

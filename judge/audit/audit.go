@@ -54,13 +54,13 @@ func class(l Label) int8 {
 	return clsNo
 }
 
-// HumanVote is one human's verdict on one unit. The pair may come in either order.
+// HumanVote is one human's vote on one unit. The pair may come in either order.
 type HumanVote struct {
 	Question       int
 	Category       string
 	ModelA, ModelB string
 	Turn           int
-	Verdict        Label
+	Choice         Label // the annotator's choice: A, B, Tie or BothBad
 	Annotator      string
 	Group          string
 	Left           string // model shown on the left; "" when unknown

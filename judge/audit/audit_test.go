@@ -16,7 +16,7 @@ func near(a, b float64) bool { return math.Abs(a-b) < 1e-9 }
 // handCase: three units over two questions (see comments for the expected figures).
 func handCase() ([]audit.HumanVote, []audit.JudgeVerdict) {
 	v := func(q int, a, b string, l audit.Label, ann string) audit.HumanVote {
-		return audit.HumanVote{Question: q, Category: "c" + string(rune('0'+q)), ModelA: a, ModelB: b, Turn: 1, Verdict: l, Annotator: ann, Group: "expert"}
+		return audit.HumanVote{Question: q, Category: "c" + string(rune('0'+q)), ModelA: a, ModelB: b, Turn: 1, Choice: l, Annotator: ann, Group: "expert"}
 	}
 	votes := []audit.HumanVote{
 		// u1 (q1, x-y): A by ann1, A by ann2 (given reversed), both_bad by ann3, then ann1 again: B.
@@ -283,7 +283,7 @@ func TestHumanLeftBias(t *testing.T) {
 	var votes []audit.HumanVote
 	add := func(ann, left string, l audit.Label, n int) {
 		for range n {
-			votes = append(votes, audit.HumanVote{Question: len(votes), ModelA: "x", ModelB: "y", Turn: 1, Verdict: l, Annotator: ann, Left: left})
+			votes = append(votes, audit.HumanVote{Question: len(votes), ModelA: "x", ModelB: "y", Turn: 1, Choice: l, Annotator: ann, Left: left})
 		}
 	}
 	add("a", "x", audit.A, 6) // left won
@@ -320,7 +320,7 @@ func TestLengthBias(t *testing.T) {
 	} {
 		verdicts = append(verdicts, audit.JudgeVerdict{Judge: "j", Question: q, ModelA: "x", ModelB: "y", Turn: 1, Combined: c.judge, LenA: c.la, LenB: c.lb})
 		for i, h := range c.humans {
-			votes = append(votes, audit.HumanVote{Question: q, ModelA: "x", ModelB: "y", Turn: 1, Verdict: h, Annotator: string(rune('a' + i)), LenA: c.la, LenB: c.lb})
+			votes = append(votes, audit.HumanVote{Question: q, ModelA: "x", ModelB: "y", Turn: 1, Choice: h, Annotator: string(rune('a' + i)), LenA: c.la, LenB: c.lb})
 		}
 	}
 	r := audit.Compute(votes, verdicts, audit.Options{Bootstrap: 50})
@@ -343,7 +343,7 @@ func TestModels(t *testing.T) {
 	var verdicts []audit.JudgeVerdict
 	// x beats y 3 times, y beats x once, one tie; the judge always says x.
 	for q, l := range []audit.Label{audit.A, audit.A, audit.A, audit.B, audit.Tie} {
-		votes = append(votes, audit.HumanVote{Question: q, ModelA: "x", ModelB: "y", Turn: 1, Verdict: l, Annotator: "a"})
+		votes = append(votes, audit.HumanVote{Question: q, ModelA: "x", ModelB: "y", Turn: 1, Choice: l, Annotator: "a"})
 		verdicts = append(verdicts, audit.JudgeVerdict{Judge: "x", Question: q, ModelA: "y", ModelB: "x", Turn: 1, Combined: audit.B})
 	}
 	r := audit.Compute(votes, verdicts, audit.Options{Bootstrap: 100})
@@ -428,7 +428,7 @@ func randomData(seed uint64, nq, nvotes int) ([]audit.HumanVote, []audit.JudgeVe
 			left = models[k]
 		}
 		votes = append(votes, audit.HumanVote{Question: q, Category: "cat" + string(rune('0'+q%8)), ModelA: models[i], ModelB: models[k], Turn: t,
-			Verdict: l, Annotator: anns[rng.IntN(len(anns))], Group: "expert", Left: left, TimeMS: int64(1000 + rng.IntN(60000)),
+			Choice: l, Annotator: anns[rng.IntN(len(anns))], Group: "expert", Left: left, TimeMS: int64(1000 + rng.IntN(60000)),
 			LenA: length(q, i, t), LenB: length(q, k, t)})
 	}
 	var verdicts []audit.JudgeVerdict
@@ -464,7 +464,7 @@ func TestSwapInvariance(t *testing.T) {
 	r1 := audit.Compute(votes, verdicts, opt)
 	for i := range votes {
 		v := &votes[i]
-		v.ModelA, v.ModelB, v.LenA, v.LenB, v.Verdict = v.ModelB, v.ModelA, v.LenB, v.LenA, flip(v.Verdict)
+		v.ModelA, v.ModelB, v.LenA, v.LenB, v.Choice = v.ModelB, v.ModelA, v.LenB, v.LenA, flip(v.Choice)
 	}
 	for i := range verdicts {
 		v := &verdicts[i]
@@ -518,7 +518,7 @@ func TestKappaIdenticalRaters(t *testing.T) {
 		}
 		seen[k] = true
 		keep = append(keep, v)
-		verdicts = append(verdicts, audit.JudgeVerdict{Judge: "copy", Question: v.Question, ModelA: v.ModelA, ModelB: v.ModelB, Turn: v.Turn, Combined: v.Verdict})
+		verdicts = append(verdicts, audit.JudgeVerdict{Judge: "copy", Question: v.Question, ModelA: v.ModelA, ModelB: v.ModelB, Turn: v.Turn, Combined: v.Choice})
 	}
 	r := audit.Compute(keep, verdicts, audit.Options{})
 	for _, a := range r.Agreement {

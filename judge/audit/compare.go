@@ -23,9 +23,9 @@ func canonVote(v *HumanVote) (k pairUnit, l Label, ok bool) {
 		return k, NoLabel, false
 	}
 	if v.ModelA > v.ModelB {
-		return pairUnit{v.Question, v.ModelB, v.ModelA, v.Turn}, v.Verdict.Swap(), true
+		return pairUnit{v.Question, v.ModelB, v.ModelA, v.Turn}, v.Choice.Swap(), true
 	}
-	return pairUnit{v.Question, v.ModelA, v.ModelB, v.Turn}, v.Verdict, true
+	return pairUnit{v.Question, v.ModelA, v.ModelB, v.Turn}, v.Choice, true
 }
 
 // canonVerdict returns a judge verdict's unit, its games and its combined

@@ -31,12 +31,12 @@ func TestMcNemarExact(t *testing.T) {
 // given in the reversed order, and x's on q4 is an error.
 func judgeVsJudge() ([]audit.HumanVote, []audit.JudgeVerdict) {
 	hv := func(q int, l audit.Label, ann string) audit.HumanVote {
-		return audit.HumanVote{Question: q, ModelA: "m1", ModelB: "m2", Turn: 1, Verdict: l, Annotator: ann}
+		return audit.HumanVote{Question: q, ModelA: "m1", ModelB: "m2", Turn: 1, Choice: l, Annotator: ann}
 	}
 	votes := []audit.HumanVote{
 		hv(1, audit.A, "h1"), hv(1, audit.A, "h2"), hv(1, audit.B, "h3"),
 		hv(2, audit.BothBad, "h1"),
-		{Question: 3, ModelA: "m2", ModelB: "m1", Turn: 1, Verdict: audit.A, Annotator: "h1"}, // B in canonical order
+		{Question: 3, ModelA: "m2", ModelB: "m1", Turn: 1, Choice: audit.A, Annotator: "h1"}, // B in canonical order
 		hv(4, audit.A, "h1"),
 	}
 	jv := func(j string, q int, g1, g2, comb audit.Label) audit.JudgeVerdict {

@@ -240,7 +240,7 @@ func newEngine(votes []HumanVote, verdicts []JudgeVerdict, opt Options) *engine 
 		if !ok {
 			continue
 		}
-		lab := v.Verdict
+		lab := v.Choice
 		if swapped {
 			lab = lab.Swap()
 		}

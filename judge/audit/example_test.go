@@ -69,9 +69,9 @@ func ExampleClassifyGames() {
 
 func ExampleCompute() {
 	votes := []audit.HumanVote{
-		{Question: 1, ModelA: "x", ModelB: "y", Turn: 1, Verdict: audit.A, Annotator: "ann1"},
-		{Question: 1, ModelA: "y", ModelB: "x", Turn: 1, Verdict: audit.B, Annotator: "ann2"}, // same verdict, other order
-		{Question: 1, ModelA: "x", ModelB: "y", Turn: 1, Verdict: audit.BothBad, Annotator: "ann3"},
+		{Question: 1, ModelA: "x", ModelB: "y", Turn: 1, Choice: audit.A, Annotator: "ann1"},
+		{Question: 1, ModelA: "y", ModelB: "x", Turn: 1, Choice: audit.B, Annotator: "ann2"}, // same verdict, other order
+		{Question: 1, ModelA: "x", ModelB: "y", Turn: 1, Choice: audit.BothBad, Annotator: "ann3"},
 	}
 	verdicts := []audit.JudgeVerdict{
 		{Judge: "gpt-4", Question: 1, ModelA: "x", ModelB: "y", Turn: 1, G1: audit.A, G2: audit.A},

@@ -129,7 +129,7 @@ func simVotes(units, human []float64) ([]audit.HumanVote, []audit.JudgeVerdict) 
 		}
 		verdicts = append(verdicts, audit.JudgeVerdict{Judge: "j", Question: q, ModelA: a, ModelB: b, Turn: 1, Combined: lab(f, swap)})
 		if q < len(human) {
-			votes = append(votes, audit.HumanVote{Question: q, ModelA: a, ModelB: b, Turn: 1, Verdict: lab(human[q], swap), Annotator: "h"})
+			votes = append(votes, audit.HumanVote{Question: q, ModelA: a, ModelB: b, Turn: 1, Choice: lab(human[q], swap), Annotator: "h"})
 		}
 	}
 	return votes, verdicts

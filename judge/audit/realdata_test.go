@@ -98,7 +98,7 @@ func mtBench(tb testing.TB) ([]audit.HumanVote, []audit.JudgeVerdict) {
 		}
 		group, _, _ := strings.Cut(r["judge"], "_")
 		votes = append(votes, audit.HumanVote{Question: q, Category: cats[q], ModelA: r["model_a"], ModelB: r["model_b"], Turn: t,
-			Verdict: l, Annotator: r["judge"], Group: group,
+			Choice: l, Annotator: r["judge"], Group: group,
 			LenA: lens[[3]any{q, r["model_a"], t}], LenB: lens[[3]any{q, r["model_b"], t}]})
 	}
 	var verdicts []audit.JudgeVerdict

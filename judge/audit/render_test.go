@@ -47,7 +47,7 @@ func TestRenderCoversEverySection(t *testing.T) {
 		for i, who := range []string{"ann1", "ann2", "ann3"} {
 			l := []audit.Label{audit.A, audit.B, audit.Tie}[(q+i)%3]
 			votes = append(votes, audit.HumanVote{Question: q, Category: "writing", ModelA: "m1", ModelB: "m2", Turn: 1,
-				Verdict: l, Annotator: who, Group: "expert", LenA: 100 * q, LenB: 50})
+				Choice: l, Annotator: who, Group: "expert", LenA: 100 * q, LenB: 50})
 		}
 		verdicts = append(verdicts, audit.JudgeVerdict{Judge: "j", Question: q, Category: "writing", ModelA: "m1", ModelB: "m2", Turn: 1,
 			G1: audit.A, G2: []audit.Label{audit.A, audit.B}[q%2], LenA: 100 * q, LenB: 50})

@@ -84,7 +84,7 @@ type Share struct {
 }
 
 // Score is the agreement with the human plurality: score/n where a unit scores 1/k
-// when the judge matches one of k most frequent human verdicts.
+// when the judge matches one of k most frequent human votes.
 type Score struct {
 	Score       Num       `json:"score"`
 	N           int       `json:"n"`

@@ -40,7 +40,7 @@ func TestPreferenceStyles(t *testing.T) {
 			for _, b := range models[i+1:] {
 				la, lb := ln[a], ln[b]
 				for h := range 3 {
-					votes = append(votes, audit.HumanVote{Question: q, Category: "c", ModelA: a, ModelB: b, Turn: 1, Verdict: draw(la, lb), Annotator: string(rune('x' + h)), Group: "expert"})
+					votes = append(votes, audit.HumanVote{Question: q, Category: "c", ModelA: a, ModelB: b, Turn: 1, Choice: draw(la, lb), Annotator: string(rune('x' + h)), Group: "expert"})
 				}
 				v := draw(la, lb)
 				verdicts = append(verdicts, audit.JudgeVerdict{Judge: "j", Question: q, Category: "c", ModelA: a, ModelB: b, Turn: 1, G1: v, G2: v})

@@ -1,30 +1,28 @@
 import { describe, expect, it } from 'vitest';
-import { adopt, keyOf, normalise, type Item } from './item';
+import { adopt, keyOf, toItem, type Item } from './item';
 
 function wire(pos: number, turn: number, extra: Record<string, unknown> = {}) {
   return {
     study_id: 1, study: 's', instructions: '', done: false, pos, turn, turns: [1, 2], category: 'math', question_key: '81',
-    questions: ['q1'], left: [`L${pos}.${turn}`], right: [`R${pos}.${turn}`], reference: null as unknown as string[],
+    questions: ['q1'], left: [`L${pos}.${turn}`], right: [`R${pos}.${turn}`], reference: [] as string[], revisit: false, skipped_left: 0,
     progress: { done: 0, total: 4, time_ms: 0, pace_ms: 0 }, ...extra,
   };
 }
 
-describe('normalise', () => {
-  it('fills nulls and nests the upcoming item', () => {
-    const i = normalise({ ...wire(3, 1), upcoming: wire(3, 2) });
-    expect(i.reference).toEqual([]);
-    expect(i.revisit).toBe(false);
+describe('toItem', () => {
+  it('nests the upcoming item', () => {
+    const i = toItem({ ...wire(3, 1), upcoming: wire(3, 2) });
     expect(i.upcoming && keyOf(i.upcoming)).toBe('1:3:2');
     expect(i.upcoming?.upcoming).toBeNull();
   });
   it('drops a finished upcoming item', () => {
-    expect(normalise({ ...wire(3, 1), upcoming: { ...wire(0, 0), done: true } }).upcoming).toBeNull();
+    expect(toItem({ ...wire(3, 1), upcoming: { ...wire(0, 0), done: true } }).upcoming).toBeNull();
   });
 });
 
 describe('adopt', () => {
-  const ahead = normalise(wire(5, 2));
-  const next = normalise({ ...wire(5, 2), progress: { done: 1, total: 4, time_ms: 900, pace_ms: 900 }, upcoming: wire(7, 1) });
+  const ahead = toItem(wire(5, 2));
+  const next = toItem({ ...wire(5, 2), progress: { done: 1, total: 4, time_ms: 900, pace_ms: 900 }, upcoming: wire(7, 1) });
   it('keeps the laid-out text when the same turn comes back', () => {
     const got = adopt(ahead, next);
     expect(got.left).toBe(ahead.left); // same array: nothing to render again
@@ -32,7 +30,7 @@ describe('adopt', () => {
     expect(got.upcoming && keyOf(got.upcoming)).toBe('1:7:1');
   });
   it('takes the returned item when another turn came back', () => {
-    const other = normalise(wire(6, 1));
+    const other = toItem(wire(6, 1));
     expect(adopt(ahead, other)).toBe(other);
     expect(adopt(null, next)).toBe(next);
     const done: Item = { ...next, done: true };

@@ -6,10 +6,7 @@
 import type { AnnotateItem } from '../lib/types';
 
 export interface Item extends Omit<AnnotateItem, 'upcoming'> {
-  /** A turn skipped once, shown again after every unvoted turn. */
-  revisit: boolean;
-  /** How many skipped turns are still to look at again. */
-  skipped_left: number;
+  /** The turn laid out ahead; null when none follows (Go leaves it out, or sends a done item). */
   upcoming: Item | null;
 }
 
@@ -18,22 +15,9 @@ export function keyOf(i: Pick<AnnotateItem, 'study_id' | 'pos' | 'turn'>): strin
   return `${i.study_id}:${i.pos}:${i.turn}`;
 }
 
-type Wire = Omit<AnnotateItem, 'upcoming' | 'revisit' | 'skipped_left'> &
-  Partial<Pick<Item, 'revisit' | 'skipped_left'>> & { upcoming?: Wire | null };
-
-/** normalise fills the arrays and flags Go may send as null or leave out. */
-export function normalise(i: Wire): Item {
-  return {
-    ...i,
-    turns: i.turns ?? [],
-    questions: i.questions ?? [],
-    left: i.left ?? [],
-    right: i.right ?? [],
-    reference: i.reference ?? [],
-    revisit: i.revisit ?? false,
-    skipped_left: i.skipped_left ?? 0,
-    upcoming: i.upcoming && !i.upcoming.done ? normalise(i.upcoming) : null,
-  };
+/** toItem nests the upcoming turn as an Item, or null when there is none to lay out. */
+export function toItem(i: AnnotateItem): Item {
+  return { ...i, upcoming: i.upcoming && !i.upcoming.done ? toItem(i.upcoming) : null };
 }
 
 /**

@@ -2,14 +2,15 @@
 // generates from app.App (`npm run bindings` writes them to wailsjs/, before
 // every check, test and build), so a renamed Go method or field fails
 // svelte-check instead of a click. Screens import the wrappers below, which
-// name each failure and fill the lists Go sends as null, and never touch
-// window.go or wailsjs/ themselves.
+// name each failure, and never touch window.go or wailsjs/ themselves. Go
+// sends every list as an array, never null (app/bound_test.go checks), so
+// the values pass through as the models type them.
 //
 // Feature screens add their wrappers here, one section per feature.
 
 import * as App from '../../wailsjs/go/app/App';
 import type { app } from '../../wailsjs/go/models';
-import type { ImportReport, Info, NamedCount } from './types';
+import type { ImportReport, Info } from './types';
 import type { Experiment } from './report-types';
 
 interface WailsRuntime {
@@ -73,42 +74,24 @@ export function backendAvailable(): boolean {
 
 // ---- home and import -------------------------------------------------------
 
-// Counts arrive as {name, count}; {name, questions} / {name, answers} are accepted too.
-function named(list: unknown): NamedCount[] {
-  if (!Array.isArray(list)) return [];
-  return list.map((x: { name: string; count?: number; questions?: number; answers?: number }) => ({
-    name: x.name,
-    count: x.count ?? x.questions ?? x.answers ?? 0,
-  }));
-}
-
-/** info returns the database's counts; absent lists become empty ones. */
-export async function info(): Promise<Info> {
-  const i = await call(App.Info);
-  return {
-    ...i,
-    judge_verdicts: i.judge_verdicts ?? {},
-    categories: named(i.categories),
-    model_list: named(i.model_list),
-    groups: i.groups ?? [],
-    judges: i.judges ?? [],
-  };
+/** info returns the database's counts. */
+export function info(): Promise<Info> {
+  return call(App.Info);
 }
 
 /** pickImportFiles opens the native file picker; [] when cancelled. */
-export async function pickImportFiles(): Promise<string[]> {
-  return (await call(App.PickImportFiles)) ?? [];
+export function pickImportFiles(): Promise<string[]> {
+  return call(App.PickImportFiles);
 }
 
 /** pickImportFolder opens the native folder picker; "" when cancelled. */
-export async function pickImportFolder(): Promise<string> {
-  return (await call(App.PickImportFolder)) ?? '';
+export function pickImportFolder(): Promise<string> {
+  return call(App.PickImportFolder);
 }
 
 /** importPaths imports files and folders in one atomic step. */
-export async function importPaths(paths: string[]): Promise<ImportReport> {
-  const r = await call(App.Import, paths);
-  return { ...r, files: r.files ?? [], unrecognised: r.unrecognised ?? [] };
+export function importPaths(paths: string[]): Promise<ImportReport> {
+  return call(App.Import, paths);
 }
 
 // ---- runtime ---------------------------------------------------------------
@@ -125,9 +108,8 @@ export function openExternal(url: string): void {
 import type { JudgePlan, JudgeRequest, JudgeStatus, Verdict, VerdictDetail } from '../judge/types';
 
 /** judgeDryRun says what a run would send and roughly cost; it sends nothing. */
-export async function judgeDryRun(req: JudgeRequest): Promise<JudgePlan> {
-  const p = await call(App.JudgeDryRun, req);
-  return { ...p, skipped: p.skipped ?? {} };
+export function judgeDryRun(req: JudgeRequest): Promise<JudgePlan> {
+  return call(App.JudgeDryRun, req);
 }
 
 /** judgeStart starts a run in the background and returns its id (progress arrives as events). */
@@ -158,28 +140,23 @@ export function apiKeySource(envVar: string): Promise<string> {
 }
 
 /** judgePrompts lists the prompt sets ("concord", "fastchat") and single prompts by name. */
-export async function judgePrompts(): Promise<string[]> {
-  return (await call(App.JudgePrompts)) ?? [];
+export function judgePrompts(): Promise<string[]> {
+  return call(App.JudgePrompts);
 }
 
 /** judgeVerdicts lists a judge's verdicts; questionId 0 means every question. */
-export async function judgeVerdicts(judge: string, questionId = 0): Promise<Verdict[]> {
-  return (await call(App.JudgeVerdicts, judge, questionId)) ?? [];
+export function judgeVerdicts(judge: string, questionId = 0): Promise<Verdict[]> {
+  return call(App.JudgeVerdicts, judge, questionId);
 }
 
 /** judgeVerdict returns one verdict with its question and both answers. */
-export async function judgeVerdict(judge: string, id: number): Promise<VerdictDetail> {
-  const d = await call(App.JudgeVerdict, judge, id);
-  return { ...d, answer1: d.answer1 ?? [], answer2: d.answer2 ?? [] };
+export function judgeVerdict(judge: string, id: number): Promise<VerdictDetail> {
+  return call(App.JudgeVerdict, judge, id);
 }
 
 // ---- annotate --------------------------------------------------------------
 
 import type { AnnotateItem, StudySpec, StudySummary, VoteInput } from './types';
-
-function normItem(i: AnnotateItem): AnnotateItem {
-  return { ...i, turns: i.turns ?? [], questions: i.questions ?? [], left: i.left ?? [], right: i.right ?? [], reference: i.reference ?? [] };
-}
 
 /** createStudy draws a study's items from the imported data. */
 export async function createStudy(spec: Omit<StudySpec, 'pairs'> & Partial<Pick<StudySpec, 'pairs'>>): Promise<StudySummary> {
@@ -188,13 +165,13 @@ export async function createStudy(spec: Omit<StudySpec, 'pairs'> & Partial<Pick<
 }
 
 /** studies lists the studies with the local annotator's progress. */
-export async function studies(): Promise<StudySummary[]> {
-  return (await call(App.Studies)) ?? [];
+export function studies(): Promise<StudySummary[]> {
+  return call(App.Studies);
 }
 
 /** annotator returns who votes on this machine ("" until set). */
-export async function annotator(): Promise<string> {
-  return (await call(App.Annotator)) ?? '';
+export function annotator(): Promise<string> {
+  return call(App.Annotator);
 }
 
 /** setAnnotator remembers who votes on this machine. */
@@ -203,18 +180,18 @@ export async function setAnnotator(name: string): Promise<void> {
 }
 
 /** nextItem returns the next turn to vote (done: true when none is left). */
-export async function nextItem(studyID: number): Promise<AnnotateItem> {
-  return normItem(await call(App.NextItem, studyID));
+export function nextItem(studyID: number): Promise<AnnotateItem> {
+  return call(App.NextItem, studyID);
 }
 
 /** vote resolves only after the vote is committed, with the next item. */
-export async function vote(v: VoteInput): Promise<AnnotateItem> {
-  return normItem(await call(App.Vote, v));
+export function vote(v: VoteInput): Promise<AnnotateItem> {
+  return call(App.Vote, v);
 }
 
 /** undo withdraws the last vote in the study and returns that item again. */
-export async function undoVote(studyID: number): Promise<AnnotateItem> {
-  return normItem(await call(App.Undo, studyID));
+export function undoVote(studyID: number): Promise<AnnotateItem> {
+  return call(App.Undo, studyID);
 }
 
 // ---- study packages (team annotation) ---------------------------------------
@@ -233,9 +210,8 @@ export async function currentPackage(): Promise<PackageInfo | null> {
 }
 
 /** packStudy writes one blind package per annotator (concord study pack). */
-export async function packStudy(studyID: number, opts: PackOptions): Promise<PackResult> {
-  const r = await call(App.PackStudy, studyID, opts);
-  return { ...r, packages: r.packages ?? [] };
+export function packStudy(studyID: number, opts: PackOptions): Promise<PackResult> {
+  return call(App.PackStudy, studyID, opts);
 }
 
 /** pickPackFolder opens a folder picker for the packages; "" when cancelled. */
@@ -254,9 +230,8 @@ export function openPackage(path: string): Promise<void> {
 }
 
 /** studyProgress is the lead's view of a study's annotators. */
-export async function studyProgress(studyID: number): Promise<StudyProgress> {
-  const p = await call(App.StudyProgress, studyID);
-  return { ...p, annotators: (p.annotators ?? []).map((a) => ({ ...a, flags: a.flags ?? [] })) };
+export function studyProgress(studyID: number): Promise<StudyProgress> {
+  return call(App.StudyProgress, studyID);
 }
 
 /** setAnnotatorExcluded leaves an annotator out of a study's report, or takes them back. */
@@ -291,30 +266,29 @@ export async function auditReport(opts: ReportOptions): Promise<AuditReport> {
 }
 
 /** disagreements lists the units where judge and humans differ, most disagreeing votes first. */
-export async function disagreements(filter: DisagreementFilter): Promise<DisagreementUnit[]> {
-  return (await call(App.Disagreements, filter)) ?? [];
+export function disagreements(filter: DisagreementFilter): Promise<DisagreementUnit[]> {
+  return call(App.Disagreements, filter);
 }
 
 /** unitDetail returns one unit's question, answers, votes and judge explanations. */
-export async function unitDetail(
+export function unitDetail(
   question: number,
   modelA: string,
   modelB: string,
   turn: number,
   judge: string,
 ): Promise<UnitDetail> {
-  const d = await call(App.UnitDetail, question, modelA, modelB, turn, judge);
-  return { ...d, votes: d.votes ?? [], prompts: d.prompts ?? [], answer_a: d.answer_a ?? [], answer_b: d.answer_b ?? [] };
+  return call(App.UnitDetail, question, modelA, modelB, turn, judge);
 }
 
 /** exportReportHTML saves the standalone HTML report; "" when cancelled. */
-export async function exportReportHTML(opts: ReportOptions): Promise<string> {
-  return (await call(App.ExportReportHTML, opts)) ?? '';
+export function exportReportHTML(opts: ReportOptions): Promise<string> {
+  return call(App.ExportReportHTML, opts);
 }
 
 /** exportReportMarkdown saves the Markdown report; "" when cancelled. */
-export async function exportReportMarkdown(opts: ReportOptions): Promise<string> {
-  return (await call(App.ExportReportMarkdown, opts)) ?? '';
+export function exportReportMarkdown(opts: ReportOptions): Promise<string> {
+  return call(App.ExportReportMarkdown, opts);
 }
 
 /** annotateMore creates a study of a close call's units or of listed units, for more human votes. */
@@ -328,15 +302,13 @@ export async function annotateMore(req: AnnotateMoreRequest): Promise<StudySumma
 import type { PriceRow, PriceTable } from '../judge/types';
 
 /** judgePrices reads the price table the dry run's cost estimate uses. */
-export async function judgePrices(): Promise<PriceTable> {
-  const t = await call(App.JudgePrices);
-  return { ...t, rows: t.rows ?? [] };
+export function judgePrices(): Promise<PriceTable> {
+  return call(App.JudgePrices);
 }
 
 /** saveJudgePrices replaces the price table (checked in Go: names once, prices ≥ 0) and returns it as saved. */
-export async function saveJudgePrices(rows: PriceRow[]): Promise<PriceTable> {
-  const t = await call(App.SaveJudgePrices, rows);
-  return { ...t, rows: t.rows ?? [] };
+export function saveJudgePrices(rows: PriceRow[]): Promise<PriceTable> {
+  return call(App.SaveJudgePrices, rows);
 }
 
 // ---- about -----------------------------------------------------------------
@@ -384,7 +356,7 @@ export async function probe(req: ProbeRequest): Promise<Experiment> {
 
 /** experiments lists the scored experiments on a judge ("" for all). */
 export async function experiments(judge: string): Promise<Experiment[]> {
-  return ((await call(App.Experiments, judge)) ?? []) as unknown as Experiment[];
+  return (await call(App.Experiments, judge)) as unknown as Experiment[];
 }
 
 // ---- batch runs (app/judge_batch.go) ---------------------------------------
@@ -409,9 +381,8 @@ export function batchStart(req: JudgeRequest, opts: BatchOptions): Promise<Batch
 }
 
 /** batchStatus lists the recorded batches. */
-export async function batchStatus(): Promise<BatchWatch> {
-  const w = await call(App.BatchStatus);
-  return { ...w, batches: (w.batches ?? []).map((b) => ({ ...b, failedLines: b.failedLines ?? [] })) };
+export function batchStatus(): Promise<BatchWatch> {
+  return call(App.BatchStatus);
 }
 
 /** batchCancel cancels the provider's batches of the current run. */

@@ -1,7 +1,7 @@
 // Shapes of the values the Go backend sends: the models Wails generates from
 // the bound methods' types (wailsjs/go/models.ts), named here for the screens,
 // and the few the bindings do not describe (event payloads, the screen's
-// vote vocabulary). Lists Go may send as null are filled by lib/api.ts.
+// vote vocabulary). Go sends every list as an array, never null.
 
 import type { app, store } from '../../wailsjs/go/models';
 
