@@ -44,9 +44,20 @@ type ImportOptions struct {
 	// Map renames the files' columns to the fields the importers read
 	// (field -> the file's column, see ParseColumnMap).
 	Map map[string]string
+	// Maps gives a file named in the paths its own column map, in place of
+	// Map (by the path as given; the Import screen maps each file apart).
+	Maps map[string]map[string]string
 	// DryRun reads and checks everything and reports what an import would
 	// store, with a preview of each file's first rows, and writes nothing.
 	DryRun bool
+}
+
+// mapFor returns the column map of a path as named.
+func (o ImportOptions) mapFor(path string) map[string]string {
+	if m, ok := o.Maps[path]; ok {
+		return m
+	}
+	return o.Map
 }
 
 // ImportProgress reports how far an import has got.
@@ -71,6 +82,9 @@ type FileReport struct {
 	Columns map[string]string `json:"columns,omitempty"`
 	// Preview is the first rows as stored (pairs and answers tables).
 	Preview []PreviewRow `json:"preview,omitempty"`
+	// FileColumns are the file's own column names (of its first record,
+	// sorted), in a dry run: what a column map may name.
+	FileColumns []string `json:"file_columns,omitempty"`
 }
 
 // ImportReport is the outcome of an import.
@@ -101,9 +115,10 @@ type inputFile struct {
 	// pairs is the layout of a pairs file (KindPairs).
 	pairs *pairsFile
 	// keys are the field names of the first record (after the column map);
-	// colMap is that map.
+	// colMap is that map; names are the names as in the file, sorted.
 	keys   map[string]bool
 	colMap map[string]string
+	names  []string
 }
 
 // Import reads files and folders in FastChat's MT-Bench layout and the
@@ -124,7 +139,7 @@ func (s *Store) Import(ctx context.Context, paths []string, opts ImportOptions) 
 			packages = append(packages, pkg)
 			continue
 		}
-		fs, unrec, err := discover(p, opts.Map)
+		fs, unrec, err := discover(p, opts.mapFor(p))
 		if err != nil {
 			return nil, err
 		}
@@ -138,10 +153,12 @@ func (s *Store) Import(ctx context.Context, paths []string, opts ImportOptions) 
 		if err != nil {
 			return err
 		}
-		im.colMap = opts.Map
 		defer im.close()
 		for i, f := range files {
 			fr := FileReport{Path: f.path, Kind: f.kind}
+			if opts.DryRun {
+				fr.FileColumns = f.names
+			}
 			progress := func(n int) {
 				if opts.Progress != nil {
 					opts.Progress(ImportProgress{File: f.path, Kind: f.kind, Records: n, DoneFiles: i, TotalFiles: len(files)})
@@ -278,6 +295,7 @@ func classify(path string, colMap map[string]string) (inputFile, bool, error) {
 	if err != nil {
 		return inputFile{}, false, err
 	}
+	f.names = sortedKeys(keys)
 	if missing := renameKeys(keys, colMap); missing != "" {
 		return inputFile{}, false, fieldErr(1, missing, "no such column (named in the column map)")
 	}
@@ -345,6 +363,30 @@ func firstKeys(path, format string) (map[string]bool, error) {
 	return keys, nil
 }
 
+func sortedKeys(keys map[string]bool) []string {
+	names := make([]string, 0, len(keys))
+	for k := range keys {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// ReadColumns returns the field names of a file's first record, sorted:
+// the columns a column map may name. Files of other types than .jsonl, .json
+// and .csv have none.
+func ReadColumns(path string) ([]string, error) {
+	format := strings.TrimPrefix(strings.ToLower(filepath.Ext(path)), ".")
+	if format != "jsonl" && format != "json" && format != "csv" {
+		return nil, nil
+	}
+	keys, err := firstKeys(path, format)
+	if err != nil {
+		return nil, &ImportError{Path: path, Err: err}
+	}
+	return sortedKeys(keys), nil
+}
+
 func openReader(r io.Reader, format string) (recordReader, error) {
 	switch format {
 	case "jsonl":
@@ -375,7 +417,7 @@ type importer struct {
 	judges       map[string]int64
 	prompts      map[string]string  // name -> hash
 	pairRows     map[string]pairRow // row index -> unit, of the pairs files read so far
-	colMap       map[string]string  // field -> the file's column (ImportOptions.Map)
+	colMap       map[string]string  // field -> the file's column, of the current file
 	preview      *[]PreviewRow      // of the current file, when it previews
 
 	// Of the current votes file, for ids derived from a vote's key (see
@@ -515,6 +557,7 @@ func (im *importer) file(f inputFile, fr *FileReport, progress func(int)) error 
 		defer votes.finish()
 	}
 	im.preview = nil
+	im.colMap = f.colMap
 	switch f.kind {
 	case KindPairs, KindAnswersTable:
 		fr.Preview = []PreviewRow{}
