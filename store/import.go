@@ -721,6 +721,8 @@ func (im *importer) upsert(line int, what, existsQ string, existsArgs []any, has
 		return 0, &recordError{Line: line, Err: err}
 	case old == hash:
 		return unchanged, nil
+	case old == fromConversation:
+		// Made from a vote's conversation: a file's own record replaces it.
 	case !im.replace:
 		return 0, &recordError{Line: line, Err: fmt.Errorf("%s already exists with different content (use --replace to overwrite)", what)}
 	}
@@ -729,6 +731,11 @@ func (im *importer) upsert(line int, what, existsQ string, existsArgs []any, has
 	}
 	return replaced, nil
 }
+
+// fromConversation is what the existence queries of questions and answers
+// read for a record made from a vote's conversation, which a question or
+// answer file replaces without --replace.
+const fromConversation = "conversation"
 
 // checkUnit verifies that a vote or verdict names a known question, two
 // different known models and a turn the question has.

@@ -44,7 +44,7 @@ func (im *importer) putAnswer(line, qid int, model string, turns []string, answe
 	turnsJSON, _ := json.Marshal(turns)
 	hash := contentHash(turns)
 	return im.upsert(line, fmt.Sprintf("answer of %s to question %s", model, im.keyOf(qid)),
-		`SELECT content_hash FROM answers WHERE question_id = ? AND model_id = ?`, []any{qid, mid}, hash,
+		`SELECT CASE WHEN source = 'conversation' AND ? != 'conversation' THEN 'conversation' ELSE content_hash END FROM answers WHERE question_id = ? AND model_id = ?`, []any{source, qid, mid}, hash,
 		func() (sql.Result, error) {
 			return im.exec(`INSERT OR IGNORE INTO answers(question_id, model_id, turns, answer_id, source, content_hash) VALUES (?, ?, ?, ?, ?, ?)`,
 				qid, mid, string(turnsJSON), answerID, source, hash)

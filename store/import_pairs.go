@@ -375,7 +375,16 @@ func (im *importer) pair(line int, raw []byte, pf *pairsFile, source string) (re
 	}
 	preview := PreviewRow{Line: line, Key: key, Prompt: strings.Join(turns, " / "), ModelA: ma, ModelB: mb, Labels: map[string]string{}}
 	for _, lc := range pf.labels {
+		if raw := bytes.TrimSpace(r[lc.field]); len(raw) > 0 && raw[0] == '[' {
+			if err := im.labelList(line, r, raw, lc, pairRow{key, ma, mb}, len(turns), source, &preview); err != nil {
+				return 0, err
+			}
+			continue
+		}
 		v, ok := r.str(lc.field)
+		if raw := bytes.TrimSpace(r[lc.field]); !ok && len(raw) > 0 && string(raw) != "null" {
+			return 0, fieldErr(line, lc.field, "want a label (a string or a number) or a list of them, got %.40s", raw)
+		}
 		if !ok || strings.TrimSpace(v) == "" {
 			continue // this annotator did not label the row
 		}
@@ -421,6 +430,53 @@ func (im *importer) pair(line int, raw []byte, pf *pairsFile, source string) (re
 	// The row counts as its question and answers did; its votes are
 	// counted when written.
 	return res, nil
+}
+
+// labelList reads a label column holding a list, one label per annotator,
+// beside an annotator column holding the list of their names in the same
+// order (several annotators' labels in one row); a null label is an
+// annotator who did not label the row.
+func (im *importer) labelList(line int, r pairRec, raw []byte, lc labelColumn, row pairRow, turns int, source string, preview *PreviewRow) error {
+	var labels []json.RawMessage
+	if err := json.Unmarshal(raw, &labels); err != nil {
+		return fieldErr(line, lc.field, "want a label or a list of labels: %v", err)
+	}
+	names := bytes.TrimSpace(r["annotator"])
+	var who []string
+	if !lc.fromRow || len(names) == 0 || names[0] != '[' || json.Unmarshal(names, &who) != nil {
+		return fieldErr(line, lc.field, "a list of %d labels needs an annotator column with the list of their %d names", len(labels), len(labels))
+	}
+	if len(who) != len(labels) {
+		return fieldErr(line, "annotator", "%d names, but %s holds %d labels", len(who), lc.field, len(labels))
+	}
+	for i, l := range labels {
+		field := fmt.Sprintf("%s[%d]", lc.field, i)
+		v, ok := pairRec{field: l}.str(field)
+		if !ok {
+			if t := bytes.TrimSpace(l); string(t) == "null" {
+				continue
+			}
+			return fieldErr(line, field, "want a label (a string or a number), got %.40s", bytes.TrimSpace(l))
+		}
+		if strings.TrimSpace(v) == "" {
+			continue
+		}
+		w, err := pairLabel(line, field, v)
+		if err != nil {
+			return err
+		}
+		name := strings.TrimSpace(who[i])
+		if name == "" {
+			return fieldErr(line, fmt.Sprintf("annotator[%d]", i), "empty name")
+		}
+		one := lc
+		one.annotator = name
+		preview.Labels[name] = w.HFVote()
+		if err := im.pairVote(line, row.qkey, row.modelA, row.modelB, turns, w, one, source); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // worse is the result that tells more of two: replaced, then added.

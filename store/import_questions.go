@@ -51,7 +51,7 @@ func (im *importer) putQuestion(line int, key, category string, turns, ref []str
 		refJSON = string(b)
 	}
 	hash := contentHash(category, turns, ref)
-	res, err := im.upsert(line, fmt.Sprintf("question %s", key), `SELECT content_hash FROM questions WHERE question_id = ?`, []any{id}, hash,
+	res, err := im.upsert(line, fmt.Sprintf("question %s", key), `SELECT CASE WHEN source = 'conversation' AND ? != 'conversation' THEN 'conversation' ELSE content_hash END FROM questions WHERE question_id = ?`, []any{source, id}, hash,
 		func() (sql.Result, error) {
 			return im.exec(`INSERT OR IGNORE INTO questions(question_id, key, category, turns, reference, source, content_hash) VALUES (?, ?, ?, ?, ?, ?, ?)`,
 				id, key, category, string(turnsJSON), refJSON, source, hash)
