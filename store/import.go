@@ -426,6 +426,12 @@ type importer struct {
 	fileStart int64
 	claimed   rowSet
 
+	// The last question written and its answers by model, as written by
+	// this import: rows that repeat them (a pairs file's rows on one
+	// prompt) are unchanged without a statement. Bounded by one question.
+	lastQ       lastQuestion
+	lastAnswers map[int64][]string
+
 	mu      sync.Mutex           // guards stmts: the vote writer runs beside the reader
 	stmts   map[string]*sql.Stmt // statements by their text, prepared on first use
 	pending []pendingVote        // validated votes not yet written
@@ -584,6 +590,15 @@ func (im *importer) file(f inputFile, fr *FileReport, progress func(int)) error 
 		}
 		return im.record(f.kind, line, raw, name, source)
 	}
+	if cr, ok := rr.(*csvReader); ok && f.kind == KindPairs && len(im.colMap) == 0 {
+		next = func() (result, error) {
+			line, cells, err := cr.row()
+			if err != nil {
+				return 0, err
+			}
+			return im.csvPair(line, cr.header, cells, f.pairs, source)
+		}
+	}
 	if cr, ok := rr.(*csvReader); ok && f.kind == KindVotes && len(im.colMap) == 0 {
 		if set, ok := csvVoteColumns(cr.header); ok {
 			next = func() (result, error) {
@@ -693,6 +708,18 @@ func contentHash(parts ...any) string {
 		h.Write([]byte{0})
 	}
 	return hex.EncodeToString(h.Sum(nil))[:32]
+}
+
+// jsonHash is contentHash of parts given already as their JSON, so a text
+// marshalled for its column is not marshalled again for its hash.
+func jsonHash(parts ...[]byte) string {
+	h := sha256.New()
+	for _, p := range parts {
+		h.Write(p)
+		h.Write([]byte{0})
+	}
+	var sum [sha256.Size]byte
+	return hex.EncodeToString(h.Sum(sum[:0])[:16])
 }
 
 // relSource names a file as records keep it: its folder and its name.

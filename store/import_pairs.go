@@ -157,16 +157,25 @@ func (r pairRec) str(field string) (string, bool) {
 		return "", false
 	}
 	if raw[0] == '"' {
-		var s string
-		if json.Unmarshal(raw, &s) != nil {
-			return "", false
-		}
-		return s, true
+		return unquote(raw)
 	}
 	if raw[0] == '-' || raw[0] >= '0' && raw[0] <= '9' {
 		return string(raw), true
 	}
 	return "", false
+}
+
+// unquote reads a JSON string; one without escapes, the usual case, is
+// its bytes between the quotes, without decoding.
+func unquote(raw []byte) (string, bool) {
+	if len(raw) >= 2 && raw[len(raw)-1] == '"' && bytes.IndexByte(raw[1:len(raw)-1], '\\') < 0 && bytes.IndexByte(raw[1:len(raw)-1], '"') < 0 {
+		return string(raw[1 : len(raw)-1]), true
+	}
+	var s string
+	if json.Unmarshal(raw, &s) != nil {
+		return "", false
+	}
+	return s, true
 }
 
 // side is one response of a record: the prompt's turns it answers and its own.
@@ -183,9 +192,9 @@ func (r pairRec) response(line int, field string) (side, error) {
 	}
 	switch raw[0] {
 	case '"':
-		var s string
-		if err := json.Unmarshal(raw, &s); err != nil {
-			return side{}, fieldErr(line, field, "invalid string: %v", err)
+		s, ok := unquote(raw)
+		if !ok {
+			return side{}, fieldErr(line, field, "invalid string")
 		}
 		if strings.HasPrefix(strings.TrimSpace(s), "[{") { // a conversation in a CSV cell
 			return r.conversation(line, field, []byte(s))
@@ -303,6 +312,21 @@ func (im *importer) pair(line int, raw []byte, pf *pairsFile, source string) (re
 	if err := json.Unmarshal(raw, &r); err != nil {
 		return 0, &recordError{Line: line, Err: fmt.Errorf("want a JSON object: %v", err)}
 	}
+	return im.pairRecord(line, r, pf, source)
+}
+
+// csvPair imports a row of a pairs CSV file from its cells, without making
+// a JSON object of them and decoding it again.
+func (im *importer) csvPair(line int, header []string, cells []string, pf *pairsFile, source string) (result, error) {
+	r := make(pairRec, len(cells))
+	for i, c := range cells {
+		r[header[i]] = appendJSONString(make([]byte, 0, len(c)+2), c)
+	}
+	return im.pairRecord(line, r, pf, source)
+}
+
+// pairRecord imports one decoded record of a pairs file.
+func (im *importer) pairRecord(line int, r pairRec, pf *pairsFile, source string) (result, error) {
 	fa, fb := pf.resp[0], pf.resp[1]
 	a, err := r.response(line, fa)
 	if err != nil {

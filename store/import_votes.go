@@ -312,6 +312,7 @@ func (im *importer) conversationQuestion(line int, qkey string, r voteRec) error
 	}
 	if n, _ := res.RowsAffected(); n == 1 {
 		im.questions[id] = len(turns)
+		im.lastQ, im.lastAnswers = lastQuestion{}, nil
 	}
 	return nil
 }
@@ -322,6 +323,7 @@ func (im *importer) conversationAnswers(line int, qkey string, r voteRec) error 
 	if len(r.ConvA) == 0 && len(r.ConvB) == 0 {
 		return nil
 	}
+	im.lastAnswers = nil // the statements below change answers behind putAnswer's back
 	if err := im.conversationQuestion(line, qkey, r); err != nil {
 		return err
 	}

@@ -275,7 +275,7 @@ type csvReader struct {
 }
 
 func newCSVReader(r io.Reader) (*csvReader, error) {
-	br := bufio.NewReader(r)
+	br := bufio.NewReaderSize(r, 1<<16) // rows of answers are kilobytes: fewer reads
 	if b, err := br.Peek(3); err == nil && bytes.Equal(b, utf8BOM) {
 		br.Discard(3)
 	}
