@@ -93,6 +93,7 @@ test('a file no importer recognises is read once its columns are mapped', async 
   await expect(page.getByTestId('preview-error-message')).toContainText('not a file Concord reads');
   await expect(page.getByTestId('preview-kind')).toHaveText(/Not recognised/);
   await expect(page.getByTestId('import-confirm')).toBeDisabled();
+  if (process.env.CONCORD_E2E_SHOTS) await page.screenshot({ path: path.join(process.env.CONCORD_E2E_SHOTS, 'import-unmapped.png') });
 
   await page.getByTestId('map-prompt').selectOption('instruction');
   await page.getByTestId('map-answer_a').selectOption('resp1');
