@@ -125,16 +125,7 @@ func (a *App) PickImportFolder() (string, error) {
 // Import imports files and folders atomically, sending import:progress
 // events, and returns what each file contributed.
 func (a *App) Import(paths []string) (*store.ImportReport, error) {
-	if len(paths) == 0 {
-		return nil, errors.New("import: choose at least one file or folder")
-	}
-	rep, err := a.store.Import(a.ctx, paths, store.ImportOptions{
-		Progress: func(p store.ImportProgress) { a.emit(EventImportProgress, p) },
-	})
-	if err != nil {
-		return nil, fmt.Errorf("%w (nothing was written)", err)
-	}
-	return rep, nil
+	return a.ImportFiles(ImportRequest{Paths: paths})
 }
 
 type wailsDialogs struct{ ctx context.Context }

@@ -48,10 +48,10 @@ roles Concord reads, and --dry-run shows what would be stored without writing.`,
 					p.show("[%d/%d] %s: %d records", ip.DoneFiles, ip.TotalFiles, ip.File, ip.Records)
 				}
 			}
-			rep, err := s.Import(ctx, paths, opts)
+			rep, err := importFiles(ctx, s, paths, opts)
 			p.clear()
 			if err != nil {
-				return fmt.Errorf("%w (nothing was written)", err)
+				return err
 			}
 			if asJSON {
 				return writeJSON(c.env.Stdout, rep)

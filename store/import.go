@@ -45,9 +45,20 @@ type ImportOptions struct {
 	// Map renames the files' columns to the fields the importers read
 	// (field -> the file's column, see ParseColumnMap).
 	Map map[string]string
+	// Maps gives a file named in the paths its own column map, in place of
+	// Map (by the path as given; the Import screen maps each file apart).
+	Maps map[string]map[string]string
 	// DryRun reads and checks everything and reports what an import would
 	// store, with a preview of each file's first rows, and writes nothing.
 	DryRun bool
+}
+
+// mapFor returns the column map of a path as named.
+func (o ImportOptions) mapFor(path string) map[string]string {
+	if m, ok := o.Maps[path]; ok {
+		return m
+	}
+	return o.Map
 }
 
 // ImportProgress reports how far an import has got.
@@ -72,6 +83,9 @@ type FileReport struct {
 	Columns map[string]string `json:"columns,omitempty"`
 	// Preview is the first rows as stored (pairs and answers tables).
 	Preview []PreviewRow `json:"preview,omitempty"`
+	// FileColumns are the file's own column names (of its first record,
+	// sorted), in a dry run: what a column map may name.
+	FileColumns []string `json:"file_columns,omitempty"`
 }
 
 // ImportReport is the outcome of an import.
@@ -102,9 +116,10 @@ type inputFile struct {
 	// pairs is the layout of a pairs file (KindPairs).
 	pairs *pairsFile
 	// keys are the field names of the first record (after the column map);
-	// colMap is that map.
+	// colMap is that map; names are the names as in the file, sorted.
 	keys   map[string]bool
 	colMap map[string]string
+	names  []string
 }
 
 // Import reads files and folders in FastChat's MT-Bench layout and the
@@ -125,7 +140,7 @@ func (s *Store) Import(ctx context.Context, paths []string, opts ImportOptions) 
 			packages = append(packages, pkg)
 			continue
 		}
-		fs, unrec, err := discover(p, opts.Map)
+		fs, unrec, err := discover(p, opts.mapFor(p))
 		if err != nil {
 			return nil, err
 		}
@@ -139,10 +154,12 @@ func (s *Store) Import(ctx context.Context, paths []string, opts ImportOptions) 
 		if err != nil {
 			return err
 		}
-		im.colMap = opts.Map
 		defer im.close()
 		for i, f := range files {
 			fr := FileReport{Path: f.path, Kind: f.kind}
+			if opts.DryRun {
+				fr.FileColumns = f.names
+			}
 			progress := func(n int) {
 				if opts.Progress != nil {
 					opts.Progress(ImportProgress{File: f.path, Kind: f.kind, Records: n, DoneFiles: i, TotalFiles: len(files)})
@@ -278,6 +295,7 @@ func classify(path string, colMap map[string]string) (inputFile, bool, error) {
 	if err != nil {
 		return inputFile{}, false, err
 	}
+	f.names = sortedKeys(keys)
 	if missing := renameKeys(keys, colMap); missing != "" {
 		return inputFile{}, false, fieldErr(1, missing, "no such column (named in the column map)")
 	}
@@ -347,6 +365,30 @@ func firstKeys(path, format string) (map[string]bool, error) {
 	return keys, nil
 }
 
+func sortedKeys(keys map[string]bool) []string {
+	names := make([]string, 0, len(keys))
+	for k := range keys {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// ReadColumns returns the field names of a file's first record, sorted:
+// the columns a column map may name. Files of other types than .jsonl, .json
+// and .csv have none.
+func ReadColumns(path string) ([]string, error) {
+	format := strings.TrimPrefix(strings.ToLower(filepath.Ext(path)), ".")
+	if format != "jsonl" && format != "json" && format != "csv" {
+		return nil, nil
+	}
+	keys, err := firstKeys(path, format)
+	if err != nil {
+		return nil, &ImportError{Path: path, Err: err}
+	}
+	return sortedKeys(keys), nil
+}
+
 func openReader(r io.Reader, format string) (recordReader, error) {
 	switch format {
 	case "jsonl":
@@ -377,7 +419,7 @@ type importer struct {
 	judges       map[string]int64
 	prompts      map[string]string  // name -> hash
 	pairRows     map[string]pairRow // row index -> unit, of the pairs files read so far
-	colMap       map[string]string  // field -> the file's column (ImportOptions.Map)
+	colMap       map[string]string  // field -> the file's column, of the current file
 	preview      *[]PreviewRow      // of the current file, when it previews
 
 	// Of the current votes file, for ids derived from a vote's key (see
@@ -385,6 +427,12 @@ type importer struct {
 	// votes it matched.
 	fileStart int64
 	claimed   rowSet
+
+	// The last question written and its answers by model, as written by
+	// this import: rows that repeat them (a pairs file's rows on one
+	// prompt) are unchanged without a statement. Bounded by one question.
+	lastQ       lastQuestion
+	lastAnswers map[int64][]string
 
 	mu      sync.Mutex           // guards stmts: the vote writer runs beside the reader
 	stmts   map[string]*sql.Stmt // statements by their text, prepared on first use
@@ -517,6 +565,7 @@ func (im *importer) file(f inputFile, fr *FileReport, progress func(int)) error 
 		defer votes.finish()
 	}
 	im.preview = nil
+	im.colMap = f.colMap
 	switch f.kind {
 	case KindPairs, KindAnswersTable:
 		fr.Preview = []PreviewRow{}
@@ -542,6 +591,15 @@ func (im *importer) file(f inputFile, fr *FileReport, progress func(int)) error 
 			return im.answerRow(line, raw, source)
 		}
 		return im.record(f.kind, line, raw, name, source)
+	}
+	if cr, ok := rr.(*csvReader); ok && f.kind == KindPairs && len(im.colMap) == 0 {
+		next = func() (result, error) {
+			line, cells, err := cr.row()
+			if err != nil {
+				return 0, err
+			}
+			return im.csvPair(line, cr.header, cells, f.pairs, source)
+		}
 	}
 	if cr, ok := rr.(*csvReader); ok && f.kind == KindVotes && len(im.colMap) == 0 {
 		if set, ok := csvVoteColumns(cr.header); ok {
@@ -656,6 +714,18 @@ func contentHash(parts ...any) string {
 	return hex.EncodeToString(h.Sum(nil))[:32]
 }
 
+// jsonHash is contentHash of parts given already as their JSON, so a text
+// marshalled for its column is not marshalled again for its hash.
+func jsonHash(parts ...[]byte) string {
+	h := sha256.New()
+	for _, p := range parts {
+		h.Write(p)
+		h.Write([]byte{0})
+	}
+	var sum [sha256.Size]byte
+	return hex.EncodeToString(h.Sum(sum[:0])[:16])
+}
+
 // relSource names a file as records keep it: its folder and its name.
 func relSource(path string) string {
 	return filepath.Base(filepath.Dir(path)) + "/" + filepath.Base(path)
@@ -682,6 +752,8 @@ func (im *importer) upsert(line int, what, existsQ string, existsArgs []any, has
 		return 0, &recordError{Line: line, Err: err}
 	case old == hash:
 		return unchanged, nil
+	case old == fromConversation:
+		// Made from a vote's conversation: a file's own record replaces it.
 	case !im.replace:
 		return 0, &recordError{Line: line, Err: fmt.Errorf("%s already exists with different content (use --replace to overwrite)", what)}
 	}
@@ -690,6 +762,11 @@ func (im *importer) upsert(line int, what, existsQ string, existsArgs []any, has
 	}
 	return replaced, nil
 }
+
+// fromConversation is what the existence queries of questions and answers
+// read for a record made from a vote's conversation, which a question or
+// answer file replaces without --replace.
+const fromConversation = "conversation"
 
 // checkUnit verifies that a vote or verdict names a known question, two
 // different known models and a turn the question has.

@@ -4,6 +4,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"slices"
 )
 
 type answerRec struct {
@@ -41,10 +42,15 @@ func (im *importer) putAnswer(line, qid int, model string, turns []string, answe
 	if err != nil {
 		return 0, &recordError{Line: line, Err: err}
 	}
+	if im.lastQ.id != qid || im.lastAnswers == nil {
+		im.lastAnswers = map[int64][]string{}
+	} else if prev, ok := im.lastAnswers[mid]; ok && slices.Equal(prev, turns) {
+		return unchanged, nil
+	}
 	turnsJSON, _ := json.Marshal(turns)
-	hash := contentHash(turns)
-	return im.upsert(line, fmt.Sprintf("answer of %s to question %s", model, im.keyOf(qid)),
-		`SELECT content_hash FROM answers WHERE question_id = ? AND model_id = ?`, []any{qid, mid}, hash,
+	hash := jsonHash(turnsJSON)
+	res, err := im.upsert(line, fmt.Sprintf("answer of %s to question %s", model, im.keyOf(qid)),
+		`SELECT CASE WHEN source = 'conversation' AND ? != 'conversation' THEN 'conversation' ELSE content_hash END FROM answers WHERE question_id = ? AND model_id = ?`, []any{source, qid, mid}, hash,
 		func() (sql.Result, error) {
 			return im.exec(`INSERT OR IGNORE INTO answers(question_id, model_id, turns, answer_id, source, content_hash) VALUES (?, ?, ?, ?, ?, ?)`,
 				qid, mid, string(turnsJSON), answerID, source, hash)
@@ -54,6 +60,10 @@ func (im *importer) putAnswer(line, qid int, model string, turns []string, answe
 				string(turnsJSON), answerID, source, hash, qid, mid)
 			return err
 		})
+	if err == nil && im.lastQ.id == qid {
+		im.lastAnswers[mid] = turns
+	}
+	return res, err
 }
 
 func (im *importer) modelID(name string, create bool) (int64, error) {

@@ -33,18 +33,46 @@ func ParseColumnMap(s string) (map[string]string, error) {
 	for _, part := range strings.Split(s, ",") {
 		role, col, ok := strings.Cut(part, "=")
 		role, col = strings.TrimSpace(role), strings.TrimSpace(col)
-		field, known := mapRoles[role]
-		switch {
-		case !ok || role == "" || col == "":
+		if !ok || role == "" || col == "" {
 			return nil, fmt.Errorf("column map %q: want role=column", part)
-		case !known:
-			return nil, fmt.Errorf("column map: unknown role %q (want one of %s)", role, strings.Join(MapRoles(), ", "))
-		case m[field] != "":
-			return nil, fmt.Errorf("column map: %s given twice", role)
 		}
-		m[field] = col
+		if err := addRole(m, role, col); err != nil {
+			return nil, err
+		}
 	}
 	return m, nil
+}
+
+// ColumnMapOf reads a column map given as role -> the file's column (the
+// Import screen's choices) into the fields the importers read; roles with
+// no column are left out.
+func ColumnMapOf(roles map[string]string) (map[string]string, error) {
+	m := map[string]string{}
+	names := make([]string, 0, len(roles))
+	for r := range roles {
+		names = append(names, r)
+	}
+	sort.Strings(names)
+	for _, role := range names {
+		if col := strings.TrimSpace(roles[role]); col != "" {
+			if err := addRole(m, role, col); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return m, nil
+}
+
+func addRole(m map[string]string, role, col string) error {
+	field, known := mapRoles[role]
+	switch {
+	case !known:
+		return fmt.Errorf("column map: unknown role %q (want one of %s)", role, strings.Join(MapRoles(), ", "))
+	case m[field] != "":
+		return fmt.Errorf("column map: %s given twice", role)
+	}
+	m[field] = col
+	return nil
 }
 
 // MapRoles lists the roles a column map accepts.

@@ -87,3 +87,71 @@ func TestImportColumnMapAndDryRun(t *testing.T) {
 		t.Errorf("map naming a missing column: %v", err)
 	}
 }
+
+func TestColumnMapOf(t *testing.T) {
+	tests := []struct {
+		in      map[string]string
+		want    map[string]string
+		wantErr string
+	}{
+		{nil, map[string]string{}, ""},
+		{map[string]string{"prompt": "instruction", "answer_a": "resp,1", "winner": ""},
+			map[string]string{"prompt": "instruction", "response_a": "resp,1"}, ""},
+		{map[string]string{"colour": "c"}, nil, `unknown role "colour"`},
+		{map[string]string{"answer_a": "x", "response_a": "y"}, nil, "given twice"},
+	}
+	for _, tt := range tests {
+		got, err := store.ColumnMapOf(tt.in)
+		if tt.wantErr != "" {
+			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Errorf("ColumnMapOf(%v) error = %v, want %q", tt.in, err, tt.wantErr)
+			}
+			continue
+		}
+		if err != nil || !sameJSON(t, got, tt.want) {
+			t.Errorf("ColumnMapOf(%v) = %v, %v; want %v", tt.in, got, err, tt.want)
+		}
+	}
+}
+
+// Two files named together each read through their own column map, and a
+// dry run lists each file's own columns.
+func TestImportMapsPerFile(t *testing.T) {
+	ctx := context.Background()
+	dir := writeFiles(t, map[string]string{
+		"one.csv": "instruction,resp1,resp2\nSay hi.,hi,hello\n",
+		"two.csv": "q,left,right\nSay bye.,bye,ciao\n",
+	})
+	one, two := filepath.Join(dir, "one.csv"), filepath.Join(dir, "two.csv")
+	m1, _ := store.ColumnMapOf(map[string]string{"prompt": "instruction", "answer_a": "resp1", "answer_b": "resp2"})
+	m2, _ := store.ColumnMapOf(map[string]string{"prompt": "q", "answer_a": "left", "answer_b": "right"})
+	s := storetest.MustOpen(t)
+	opts := store.ImportOptions{Maps: map[string]map[string]string{one: m1, two: m2}, DryRun: true}
+	dry, err := s.Import(ctx, []string{one, two}, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cols := map[string][]string{}
+	for _, f := range dry.Files {
+		cols[filepath.Base(f.Path)] = f.FileColumns
+	}
+	want := map[string][]string{"one.csv": {"instruction", "resp1", "resp2"}, "two.csv": {"left", "q", "right"}}
+	if !sameJSON(t, cols, want) {
+		t.Errorf("dry run file columns = %v, want %v", cols, want)
+	}
+	opts.DryRun = false
+	rep, err := s.Import(ctx, []string{one, two}, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Files[0].FileColumns != nil {
+		t.Errorf("an import (not a dry run) listed file columns %v", rep.Files[0].FileColumns)
+	}
+	if got := countPairs(t, s); got.questions != 2 || got.answers != 4 {
+		t.Errorf("imported %+v, want 2 questions and 4 answers", got)
+	}
+	got, err := store.ReadColumns(two)
+	if err != nil || !sameJSON(t, got, []string{"left", "q", "right"}) {
+		t.Errorf("ReadColumns(two.csv) = %v, %v", got, err)
+	}
+}

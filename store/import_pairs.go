@@ -173,16 +173,25 @@ func (r pairRec) str(field string) (string, bool) {
 		return "", false
 	}
 	if raw[0] == '"' {
-		var s string
-		if json.Unmarshal(raw, &s) != nil {
-			return "", false
-		}
-		return s, true
+		return unquote(raw)
 	}
 	if raw[0] == '-' || raw[0] >= '0' && raw[0] <= '9' {
 		return string(raw), true
 	}
 	return "", false
+}
+
+// unquote reads a JSON string; one without escapes, the usual case, is
+// its bytes between the quotes, without decoding.
+func unquote(raw []byte) (string, bool) {
+	if len(raw) >= 2 && raw[len(raw)-1] == '"' && bytes.IndexByte(raw[1:len(raw)-1], '\\') < 0 && bytes.IndexByte(raw[1:len(raw)-1], '"') < 0 {
+		return string(raw[1 : len(raw)-1]), true
+	}
+	var s string
+	if json.Unmarshal(raw, &s) != nil {
+		return "", false
+	}
+	return s, true
 }
 
 // side is one response of a record: the prompt's turns it answers and its own.
@@ -199,9 +208,9 @@ func (r pairRec) response(line int, field string) (side, error) {
 	}
 	switch raw[0] {
 	case '"':
-		var s string
-		if err := json.Unmarshal(raw, &s); err != nil {
-			return side{}, fieldErr(line, field, "invalid string: %v", err)
+		s, ok := unquote(raw)
+		if !ok {
+			return side{}, fieldErr(line, field, "invalid string")
 		}
 		if strings.HasPrefix(strings.TrimSpace(s), "[{") { // a conversation in a CSV cell
 			return r.conversation(line, field, []byte(s))
@@ -308,6 +317,21 @@ func (im *importer) pair(line int, raw []byte, pf *pairsFile, source string) (re
 	if err := json.Unmarshal(raw, &r); err != nil {
 		return 0, &recordError{Line: line, Err: fmt.Errorf("want a JSON object: %v", err)}
 	}
+	return im.pairRecord(line, r, pf, source)
+}
+
+// csvPair imports a row of a pairs CSV file from its cells, without making
+// a JSON object of them and decoding it again.
+func (im *importer) csvPair(line int, header []string, cells []string, pf *pairsFile, source string) (result, error) {
+	r := make(pairRec, len(cells))
+	for i, c := range cells {
+		r[header[i]] = appendJSONString(make([]byte, 0, len(c)+2), c)
+	}
+	return im.pairRecord(line, r, pf, source)
+}
+
+// pairRecord imports one decoded record of a pairs file.
+func (im *importer) pairRecord(line int, r pairRec, pf *pairsFile, source string) (result, error) {
 	fa, fb := pf.resp[0], pf.resp[1]
 	a, err := r.response(line, fa)
 	if err != nil {
@@ -380,7 +404,16 @@ func (im *importer) pair(line int, raw []byte, pf *pairsFile, source string) (re
 	}
 	preview := PreviewRow{Line: line, Key: key, Prompt: strings.Join(turns, " / "), ModelA: ma, ModelB: mb, Labels: map[string]string{}}
 	for _, lc := range pf.labels {
+		if raw := bytes.TrimSpace(r[lc.field]); len(raw) > 0 && raw[0] == '[' {
+			if err := im.labelList(line, r, raw, lc, pairRow{key, ma, mb}, len(turns), source, &preview); err != nil {
+				return 0, err
+			}
+			continue
+		}
 		v, ok := r.str(lc.field)
+		if raw := bytes.TrimSpace(r[lc.field]); !ok && len(raw) > 0 && string(raw) != "null" {
+			return 0, fieldErr(line, lc.field, "want a label (a string or a number) or a list of them, got %.40s", raw)
+		}
 		if !ok || strings.TrimSpace(v) == "" {
 			continue // this annotator did not label the row
 		}
@@ -426,6 +459,53 @@ func (im *importer) pair(line int, raw []byte, pf *pairsFile, source string) (re
 	// The row counts as its question and answers did; its votes are
 	// counted when written.
 	return res, nil
+}
+
+// labelList reads a label column holding a list, one label per annotator,
+// beside an annotator column holding the list of their names in the same
+// order (several annotators' labels in one row); a null label is an
+// annotator who did not label the row.
+func (im *importer) labelList(line int, r pairRec, raw []byte, lc labelColumn, row pairRow, turns int, source string, preview *PreviewRow) error {
+	var labels []json.RawMessage
+	if err := json.Unmarshal(raw, &labels); err != nil {
+		return fieldErr(line, lc.field, "want a label or a list of labels: %v", err)
+	}
+	names := bytes.TrimSpace(r["annotator"])
+	var who []string
+	if !lc.fromRow || len(names) == 0 || names[0] != '[' || json.Unmarshal(names, &who) != nil {
+		return fieldErr(line, lc.field, "a list of %d labels needs an annotator column with the list of their %d names", len(labels), len(labels))
+	}
+	if len(who) != len(labels) {
+		return fieldErr(line, "annotator", "%d names, but %s holds %d labels", len(who), lc.field, len(labels))
+	}
+	for i, l := range labels {
+		field := fmt.Sprintf("%s[%d]", lc.field, i)
+		v, ok := pairRec{field: l}.str(field)
+		if !ok {
+			if t := bytes.TrimSpace(l); string(t) == "null" {
+				continue
+			}
+			return fieldErr(line, field, "want a label (a string or a number), got %.40s", bytes.TrimSpace(l))
+		}
+		if strings.TrimSpace(v) == "" {
+			continue
+		}
+		w, err := pairLabel(line, field, v)
+		if err != nil {
+			return err
+		}
+		name := strings.TrimSpace(who[i])
+		if name == "" {
+			return fieldErr(line, fmt.Sprintf("annotator[%d]", i), "empty name")
+		}
+		one := lc
+		one.annotator = name
+		preview.Labels[name] = w.HFVote()
+		if err := im.pairVote(line, row.qkey, row.modelA, row.modelB, turns, w, one, source); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // worse is the result that tells more of two: replaced, then added.

@@ -276,3 +276,48 @@ func TestImportLLMBarNatural(t *testing.T) {
 		t.Errorf("gold labels: %d for output_1, %d for output_2; want 42 and 58", a, b)
 	}
 }
+
+// Rows on one prompt in a row (the usual layout of a pairs file) repeat
+// its question and answers: repeats are unchanged, a repeat that differs is
+// refused at its line, in CSV and JSONL alike.
+func TestImportPairsRepeatedRows(t *testing.T) {
+	tests := []struct {
+		name, file, content string
+		wantErr             []string
+		want                pairsCounts
+	}{
+		{"csv repeats", "r.csv", "prompt,model_a,model_b,response_a,response_b,winner\n" +
+			"q,m1,m2,x,y,model_a\nq,m1,m2,x,y,tie\nq,m1,m3,x,z,model_b\n", nil,
+			pairsCounts{1, 3, 3, 0, []string{"m1", "m2", "m3"}, []string{"r:winner/human"}}},
+		{"csv repeat that differs", "r.csv", "prompt,model_a,model_b,response_a,response_b,winner\n" +
+			"q,m1,m2,x,y,model_a\nq,m1,m3,x2,z,tie\n", []string{"r.csv: line 3", `answer of m1 to question p-`, "already exists with different content"}, pairsCounts{}},
+		{"jsonl repeat that differs", "r.jsonl", `{"prompt": "q", "model_a": "m1", "model_b": "m2", "response_a": "x", "response_b": "y"}` + "\n" +
+			`{"prompt": "q", "model_a": "m2", "model_b": "m1", "response_a": "y2", "response_b": "x"}` + "\n",
+			[]string{"r.jsonl: line 2", "answer of m2", "already exists with different content"}, pairsCounts{}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := storetest.MustOpen(t)
+			dir := writeFiles(t, map[string]string{tt.file: tt.content})
+			rep, err := s.Import(context.Background(), []string{filepath.Join(dir, tt.file)}, store.ImportOptions{})
+			if tt.wantErr != nil {
+				for _, w := range tt.wantErr {
+					if err == nil || !strings.Contains(err.Error(), w) {
+						t.Errorf("error %v, want %q", err, w)
+					}
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := countPairs(t, s); !sameJSON(t, got, tt.want) {
+				t.Errorf("imported %+v, want %+v", got, tt.want)
+			}
+			// Rows 1 and 3 add a question or an answer, row 2 repeats them; and 3 votes.
+			if rep.Added != 2+3 || rep.Unchanged != 1 {
+				t.Errorf("report added %d, unchanged %d; want 5 and 1", rep.Added, rep.Unchanged)
+			}
+		})
+	}
+}

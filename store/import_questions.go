@@ -4,6 +4,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -44,14 +45,19 @@ func (im *importer) putQuestion(line int, key, category string, turns, ref []str
 			return 0, fieldErr(line, fmt.Sprintf("turns[%d]", i), "empty turn")
 		}
 	}
+	if len(ref) == 0 && im.lastQ.is(id, category, turns) {
+		return unchanged, nil
+	}
 	turnsJSON, _ := json.Marshal(turns)
 	var refJSON any
+	refBytes := []byte("null")
 	if len(ref) > 0 {
-		b, _ := json.Marshal(ref)
-		refJSON = string(b)
+		refBytes, _ = json.Marshal(ref)
+		refJSON = string(refBytes)
 	}
-	hash := contentHash(category, turns, ref)
-	res, err := im.upsert(line, fmt.Sprintf("question %s", key), `SELECT content_hash FROM questions WHERE question_id = ?`, []any{id}, hash,
+	catJSON, _ := json.Marshal(category)
+	hash := jsonHash(catJSON, turnsJSON, refBytes)
+	res, err := im.upsert(line, fmt.Sprintf("question %s", key), `SELECT CASE WHEN source = 'conversation' AND ? != 'conversation' THEN 'conversation' ELSE content_hash END FROM questions WHERE question_id = ?`, []any{source, id}, hash,
 		func() (sql.Result, error) {
 			return im.exec(`INSERT OR IGNORE INTO questions(question_id, key, category, turns, reference, source, content_hash) VALUES (?, ?, ?, ?, ?, ?, ?)`,
 				id, key, category, string(turnsJSON), refJSON, source, hash)
@@ -65,6 +71,20 @@ func (im *importer) putQuestion(line int, key, category string, turns, ref []str
 		im.questions[id] = len(turns)
 		im.keys[key] = id
 		im.qkeys[id] = key
+		if len(ref) == 0 {
+			im.lastQ = lastQuestion{id: id, category: category, turns: turns}
+		}
 	}
 	return res, err
+}
+
+// lastQuestion is a question as the import last wrote it.
+type lastQuestion struct {
+	id       int
+	category string
+	turns    []string
+}
+
+func (q lastQuestion) is(id int, category string, turns []string) bool {
+	return q.turns != nil && q.id == id && q.category == category && slices.Equal(q.turns, turns)
 }

@@ -276,25 +276,56 @@ func (im *importer) annotatorID(name, group string) (int64, error) {
 	return id, nil
 }
 
+// conversationQuestion makes the question of a vote whose conversation_a
+// holds its user turns when no question of that key is known (Chatbot
+// Arena's conversations export, Hugging Face's MT-Bench human judgments
+// imported alone), with the row's category or uncategorised; a later turn's
+// conversation extends it. A question file imported later replaces it.
+func (im *importer) conversationQuestion(line int, qkey string, r voteRec) error {
+	var turns []string
+	for _, m := range r.ConvA {
+		if m.Role == "user" {
+			turns = append(turns, m.Content)
+		}
+	}
+	if len(turns) == 0 {
+		return nil
+	}
+	category := Uncategorised
+	if strings.TrimSpace(r.Category) != "" {
+		category = r.Category
+	}
+	id, known := im.keys[qkey]
+	if !known {
+		_, err := im.putQuestion(line, qkey, category, turns, nil, "conversation")
+		return err
+	}
+	if len(turns) <= im.questions[id] {
+		return nil
+	}
+	// A later turn's conversation extends a question that conversations
+	// made (a question file's own turns are never changed here).
+	res, err := im.exec(`UPDATE questions SET turns = ?, content_hash = ? WHERE question_id = ? AND source = 'conversation'`,
+		mustJSON(turns), contentHash(category, turns, []string(nil)), id)
+	if err != nil {
+		return &recordError{Line: line, Err: err}
+	}
+	if n, _ := res.RowsAffected(); n == 1 {
+		im.questions[id] = len(turns)
+		im.lastQ, im.lastAnswers = lastQuestion{}, nil
+	}
+	return nil
+}
+
 // conversationAnswers stores answers carried by a vote's conversation_a/b
-// when they are not already imported; a row with a category can also supply
-// its question (Concord's own exports do).
+// when they are not already imported.
 func (im *importer) conversationAnswers(line int, qkey string, r voteRec) error {
 	if len(r.ConvA) == 0 && len(r.ConvB) == 0 {
 		return nil
 	}
-	if _, ok := im.keys[qkey]; !ok && r.Category != "" {
-		var turns []string
-		for _, m := range r.ConvA {
-			if m.Role == "user" {
-				turns = append(turns, m.Content)
-			}
-		}
-		if len(turns) > 0 {
-			if _, err := im.putQuestion(line, qkey, r.Category, turns, nil, "conversation"); err != nil {
-				return err
-			}
-		}
+	im.lastAnswers = nil // the statements below change answers behind putAnswer's back
+	if err := im.conversationQuestion(line, qkey, r); err != nil {
+		return err
 	}
 	for _, side := range []struct {
 		model string

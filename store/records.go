@@ -51,9 +51,46 @@ func newJSONLReader(r io.Reader) *jsonlReader {
 	return &jsonlReader{r: bufio.NewReaderSize(r, 1<<16)}
 }
 
+// maxRecordBytes caps one record (a JSONL line, an element of a JSON
+// array, a CSV row), so that memory stays flat however a file is laid out:
+// a longer record is refused with its line (and, in JSONL, its field)
+// rather than read whole.
+const maxRecordBytes = 16 << 20
+
+// errRecordTooLong is what a reader stops with at a record over the cap.
+var errRecordTooLong = fmt.Errorf("record longer than %d MiB: refused (Concord reads one record at a time into memory)", maxRecordBytes>>20)
+
+// readLine reads a line of at most maxRecordBytes (and what it read of a
+// longer one, with errRecordTooLong).
+func (j *jsonlReader) readLine() ([]byte, error) {
+	var b []byte
+	for {
+		chunk, err := j.r.ReadSlice('\n')
+		if len(b) == 0 && err != bufio.ErrBufferFull {
+			return append([]byte(nil), chunk...), err // the common case: one copy
+		}
+		if len(b)+len(chunk) > cap(b) { // double, as append would not (it grows large slices by a quarter)
+			nb := make([]byte, len(b), min(2*cap(b)+len(chunk), maxRecordBytes+len(chunk)))
+			copy(nb, b)
+			b = nb
+		}
+		b = append(b, chunk...)
+		if len(b) > maxRecordBytes {
+			return b[:maxRecordBytes], errRecordTooLong
+		}
+		if err != bufio.ErrBufferFull {
+			return b, err
+		}
+	}
+}
+
 func (j *jsonlReader) Next() (int, []byte, error) {
 	for {
-		b, err := j.r.ReadBytes('\n')
+		b, err := j.readLine()
+		if err == errRecordTooLong {
+			j.line++
+			return j.line, nil, &recordError{Line: j.line, Field: fieldAt(b), Err: err}
+		}
 		if len(b) == 0 && err != nil {
 			return 0, nil, err
 		}
@@ -80,6 +117,44 @@ func (j *jsonlReader) Next() (int, []byte, error) {
 	}
 }
 
+// fieldAt names the top-level field of a JSON object that prefix, the
+// object cut short, ends in ("" when it is not in one). It scans without
+// decoding, so a cut of any length costs no memory.
+func fieldAt(prefix []byte) string {
+	depth, key := 0, ""
+	for i := 0; i < len(prefix); i++ {
+		switch prefix[i] {
+		case '{', '[':
+			depth++
+		case '}', ']':
+			depth--
+		case '"':
+			j := i + 1
+			for j < len(prefix) && prefix[j] != '"' {
+				if prefix[j] == '\\' {
+					j++
+				}
+				j++
+			}
+			if j >= len(prefix) {
+				return key // cut inside this string
+			}
+			if depth == 1 {
+				k := j + 1
+				for k < len(prefix) && (prefix[k] == ' ' || prefix[k] == '\t' || prefix[k] == '\r' || prefix[k] == '\n') {
+					k++
+				}
+				var s string
+				if k < len(prefix) && prefix[k] == ':' && json.Unmarshal(prefix[i:j+1], &s) == nil {
+					key = s
+				}
+			}
+			i = j
+		}
+	}
+	return key
+}
+
 func invalidAt(b []byte) int {
 	for i := 0; i < len(b); {
 		r, n := utf8.DecodeRune(b[i:])
@@ -99,14 +174,28 @@ type lineCounter struct {
 	off  int64
 	nl   []int64
 	base int // newlines before nl[0]
+	// start is where the record being read began: Read stops with
+	// errRecordTooLong when it has delivered maxRecordBytes past it (and a
+	// reader's read-ahead).
+	start int64
 }
 
+// readAhead is how far past a record's start and cap a decoder may have
+// read (its buffer grows to the largest record it held).
+const readAhead = maxRecordBytes
+
 func (c *lineCounter) Read(p []byte) (int, error) {
+	if c.off-c.start > maxRecordBytes+readAhead {
+		return 0, errRecordTooLong
+	}
 	n, err := c.r.Read(p)
-	for i := 0; i < n; i++ {
-		if p[i] == '\n' {
-			c.nl = append(c.nl, c.off+int64(i))
+	for i := 0; i < n; {
+		j := bytes.IndexByte(p[i:n], '\n')
+		if j < 0 {
+			break
 		}
+		c.nl = append(c.nl, c.off+int64(i+j))
+		i += j + 1
 	}
 	c.off += int64(n)
 	return n, err
@@ -160,8 +249,12 @@ func (a *jsonArrayReader) Next() (int, []byte, error) {
 		return 0, nil, io.EOF
 	}
 	start := a.dec.InputOffset()
+	a.lc.start = start
 	var raw json.RawMessage
 	if err := a.dec.Decode(&raw); err != nil {
+		if errors.Is(err, errRecordTooLong) {
+			return 0, nil, &recordError{Line: a.lc.lineAt(start + 1), Err: err}
+		}
 		return 0, nil, &recordError{Line: a.lc.lineAt(start + 1), Err: fmt.Errorf("invalid JSON: %v", err)}
 	}
 	line := a.lc.lineAt(start + int64(len(raw)-len(bytes.TrimLeft(raw, " \t\r\n,"))) + 1)
@@ -175,19 +268,24 @@ func (a *jsonArrayReader) Next() (int, []byte, error) {
 // it into a JSON object of strings, keyed by the header.
 type csvReader struct {
 	r      *csv.Reader
+	lc     *lineCounter
 	header []string
 	keys   [][]byte // the header's names as JSON strings
 	buf    []byte
 }
 
 func newCSVReader(r io.Reader) (*csvReader, error) {
-	br := bufio.NewReader(r)
+	br := bufio.NewReaderSize(r, 1<<16) // rows of answers are kilobytes: fewer reads
 	if b, err := br.Peek(3); err == nil && bytes.Equal(b, utf8BOM) {
 		br.Discard(3)
 	}
-	cr := csv.NewReader(br)
+	lc := &lineCounter{r: br}
+	cr := csv.NewReader(lc)
 	cr.ReuseRecord = true
 	h, err := cr.Read()
+	if errors.Is(err, errRecordTooLong) {
+		return nil, &recordError{Line: 1, Err: err}
+	}
 	if err == io.EOF {
 		return nil, &recordError{Line: 1, Err: errors.New("file is empty")}
 	}
@@ -202,15 +300,21 @@ func newCSVReader(r io.Reader) (*csvReader, error) {
 		}
 		keys[i] = appendJSONString(nil, f)
 	}
-	return &csvReader{r: cr, header: header, keys: keys}, nil
+	return &csvReader{r: cr, lc: lc, header: header, keys: keys}, nil
 }
 
 // row returns the next row's line and cells (valid UTF-8; reused by the
 // next call), or io.EOF.
 func (c *csvReader) row() (int, []string, error) {
+	start := c.r.InputOffset()
+	c.lc.start = start
+	next := c.lc.lineAt(start + 1) // also forgets the newlines passed
 	rec, err := c.r.Read()
 	if err == io.EOF {
 		return 0, nil, io.EOF
+	}
+	if errors.Is(err, errRecordTooLong) {
+		return next, nil, &recordError{Line: next, Err: err}
 	}
 	if err != nil {
 		var pe *csv.ParseError

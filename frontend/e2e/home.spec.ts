@@ -87,6 +87,10 @@ test('importing a folder through the UI changes the counts', async ({ page }) =>
 
   await page.getByTestId('import-path').fill(fixture.dir);
   await page.getByTestId('import-submit').click();
+  // The preview (a dry run) comes first and writes nothing.
+  await expect(page.getByTestId('preview-added')).toHaveText(String(fixture.questions * (1 + fixture.models.length)));
+  expect((await backendInfo(page)).questions).toBe(before.questions);
+  await page.getByTestId('import-confirm').click();
   await expect(page.getByTestId('import-result')).toBeVisible({ timeout: 30_000 });
   await expect(page.getByTestId('import-error')).toHaveCount(0);
 
@@ -116,6 +120,8 @@ test('importing a folder through the UI changes the counts', async ({ page }) =>
   // Importing the same folder again adds nothing.
   await page.getByTestId('import-path').fill(fixture.dir);
   await page.getByTestId('import-submit').click();
+  await expect(page.getByTestId('preview-added')).toHaveText('0');
+  await page.getByTestId('import-confirm').click();
   await expect(page.getByTestId('import-added')).toHaveText('0');
   const again = await backendInfo(page);
   expect([again.questions, again.models, again.answers]).toEqual([after.questions, after.models, after.answers]);
@@ -127,6 +133,7 @@ test('importing the shared MT-Bench folder through the UI shows its seven models
   await openHome(page);
   await page.getByTestId('import-path').fill(MT_BENCH);
   await page.getByTestId('import-submit').click();
+  await page.getByTestId('import-confirm').click({ timeout: 30_000 });
   await expect(page.getByTestId('import-result')).toBeVisible({ timeout: 30_000 });
   await expect(page.getByTestId('import-error')).toHaveCount(0);
   for (const m of ['gpt-4', 'claude-v1', 'vicuna-13b-v1.3']) {

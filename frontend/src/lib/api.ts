@@ -94,6 +94,21 @@ export function importPaths(paths: string[]): Promise<ImportReport> {
   return call(App.Import, paths);
 }
 
+/**
+ * importFiles imports files and folders through each named file's column
+ * map (role -> the file's column); with dry_run it writes nothing and
+ * reports what would be stored.
+ */
+export async function importFiles(req: app.ImportRequest): Promise<ImportReport> {
+  const r = await call(App.ImportFiles, req);
+  return { ...r, files: r.files ?? [], unrecognised: r.unrecognised ?? [] };
+}
+
+/** importColumns returns each named file's column names (folders have none). */
+export async function importColumns(paths: string[]): Promise<Record<string, string[]>> {
+  return (await call(App.ImportColumns, paths)) ?? {};
+}
+
 // ---- runtime ---------------------------------------------------------------
 
 /** openExternal opens an http(s) or mailto link in the system browser. */

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { ImportFlow, isAhead, type ImportDeps } from './importer.svelte';
+import { ImportFlow, detected, isAhead, mapsToSend, rolesFor, totalRecords, type ImportDeps, type ImportRequest } from './importer.svelte';
 import type { ImportProgress, ImportReport } from './types';
 
 function fakeDeps() {
@@ -9,8 +9,9 @@ function fakeDeps() {
     listener = null;
   });
   const deps: ImportDeps = {
-    importPaths: vi.fn(
-      () =>
+    importColumns: vi.fn(async () => ({})),
+    importFiles: vi.fn(
+      (_req: ImportRequest) =>
         new Promise<ImportReport>((resolve, reject) => {
           settle = { resolve, reject };
         }),
@@ -84,7 +85,7 @@ describe('ImportFlow', () => {
     expect(flow.phase).toBe('idle');
     const first = flow.run(['/a']);
     expect(await flow.run(['/b'])).toBeNull();
-    expect(f.deps.importPaths).toHaveBeenCalledTimes(1);
+    expect(f.deps.importFiles).toHaveBeenCalledTimes(1);
     expect(flow.paths).toEqual(['/a']);
     f.resolve(report);
     await first;
@@ -116,5 +117,116 @@ describe('isAhead', () => {
     [p(1, 20), p(1, 10), false],
   ])('isAhead(%j, %j) = %s', (prev, next, want) => {
     expect(isAhead(prev, next)).toBe(want);
+  });
+});
+
+// A pairs file as a dry run reports it.
+const pairsPreview: ImportReport = {
+  files: [
+    {
+      path: '/d/prefs.csv',
+      kind: 'pairs',
+      records: 3,
+      added: 9,
+      unchanged: 0,
+      replaced: 0,
+      columns: { prompt: 'instruction', response_a: 'resp1', response_b: 'resp2', question_key: 'p- and the prompt\'s SHA-256', 'label pref': 'prefs (group prefs)', 'label label': 'gold (group gold)' },
+      preview: [{ line: 2, question_key: 'p-1', prompt: 'Say hi.', model_a: 'prefs:a', model_b: 'prefs:b', labels: { prefs: 'model_a' } }],
+      file_columns: ['instruction', 'label', 'pref', 'resp1', 'resp2', 'rater'],
+    },
+  ],
+  unrecognised: [],
+  added: 9,
+  unchanged: 0,
+  replaced: 0,
+};
+
+describe('ImportFlow preview', () => {
+  function previewDeps(dryRuns: ((req: ImportRequest) => Promise<ImportReport>)[]) {
+    const reqs: ImportRequest[] = [];
+    const deps: ImportDeps = {
+      importColumns: vi.fn(async (paths: string[]) => Object.fromEntries(paths.filter((p) => p.endsWith('.csv')).map((p) => [p, ['instruction', 'resp1', 'resp2', 'pref', 'rater']]))),
+      importFiles: vi.fn((req: ImportRequest) => {
+        reqs.push(JSON.parse(JSON.stringify(req)));
+        const next = dryRuns.shift();
+        return next ? next(req) : Promise.resolve({ ...pairsPreview, unchanged: 0 });
+      }),
+      onImportProgress: () => () => {},
+    };
+    return { deps, reqs };
+  }
+
+  it('previews with a dry run, re-previews through a changed mapping, then imports through it', async () => {
+    const { deps, reqs } = previewDeps([async () => pairsPreview, async () => pairsPreview]);
+    const flow = new ImportFlow(deps);
+    await flow.start(['/d/prefs.csv']);
+    expect(flow.phase).toBe('preview');
+    expect(flow.preview).toEqual(pairsPreview);
+    expect(flow.columns['/d/prefs.csv']).toContain('rater');
+    expect(reqs[0]).toEqual({ paths: ['/d/prefs.csv'], maps: {}, dry_run: true });
+
+    await flow.setMapping('/d/prefs.csv', 'annotator', 'rater');
+    expect(reqs[1]).toEqual({ paths: ['/d/prefs.csv'], maps: { '/d/prefs.csv': { annotator: 'rater' } }, dry_run: true });
+    expect(flow.phase).toBe('preview');
+
+    const r = await flow.confirm();
+    expect(r).not.toBeNull();
+    expect(reqs[2]).toEqual({ paths: ['/d/prefs.csv'], maps: { '/d/prefs.csv': { annotator: 'rater' } }, dry_run: false });
+    expect(flow.phase).toBe('done');
+    expect(flow.preview).toBeNull();
+  });
+
+  it('keeps the mapping on screen when a mapped file cannot be read yet, and errors otherwise', async () => {
+    const msg = 'import /d/prefs.csv: not a file Concord reads (nothing was written)';
+    const { deps } = previewDeps([() => Promise.reject(new Error(msg)), () => Promise.reject(new Error('import /nope: no such file'))]);
+    const flow = new ImportFlow(deps);
+    await flow.start(['/d/prefs.csv']);
+    expect([flow.phase, flow.previewError, flow.preview]).toEqual(['preview', msg, null]);
+    expect(await flow.confirm()).toBeNull(); // nothing to import until the preview reads
+
+    flow.reset();
+    await flow.start(['/nope']);
+    expect([flow.phase, flow.error]).toEqual(['error', 'import /nope: no such file']);
+  });
+
+  it('shows only the latest mapping\'s preview when answers arrive out of order', async () => {
+    let slow: (r: ImportReport) => void = () => {};
+    const later = { ...pairsPreview, added: 42 };
+    const { deps } = previewDeps([async () => pairsPreview, () => new Promise((res) => (slow = res)), async () => later]);
+    const flow = new ImportFlow(deps);
+    await flow.start(['/d/prefs.csv']);
+    const first = flow.setMapping('/d/prefs.csv', 'prompt', 'pref');
+    await flow.setMapping('/d/prefs.csv', 'prompt', 'instruction');
+    slow(pairsPreview);
+    await first;
+    expect(flow.preview?.added).toBe(42);
+    expect(flow.maps['/d/prefs.csv']).toEqual({ prompt: 'instruction' });
+  });
+});
+
+describe('mapping helpers', () => {
+  it('offers the roles of the kind of file', () => {
+    expect(rolesFor('answers_table')).toEqual(['question_id', 'prompt', 'category', 'model', 'answer']);
+    expect(rolesFor('pairs')).toContain('answer_b');
+    expect(rolesFor(undefined)).toEqual(rolesFor('pairs'));
+  });
+
+  it.each([
+    ['prompt', 'instruction'],
+    ['answer_a', 'resp1'],
+    ['question_id', 'from the prompt'],
+    ['gold', 'label'],
+    ['winner', 'pref'],
+    ['model_a', ''],
+  ])('detected(pairs file, %s) = %j', (role, want) => {
+    expect(detected(pairsPreview.files[0], role)).toBe(want);
+  });
+
+  it('sends only the roles that were set', () => {
+    expect(mapsToSend({ '/a.csv': { prompt: '', winner: 'pref' }, '/b.csv': { prompt: '' } })).toEqual({ '/a.csv': { winner: 'pref' } });
+  });
+
+  it('totals the records', () => {
+    expect(totalRecords({ ...pairsPreview, files: [pairsPreview.files[0], { ...pairsPreview.files[0], records: 4 }] })).toBe(7);
   });
 });
