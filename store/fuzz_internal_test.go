@@ -294,3 +294,9 @@ func FuzzRecordReader(f *testing.F) {
 		}
 	})
 }
+
+func FuzzRatingRecord(f *testing.F) {
+	fuzzRecord(f, "rating", true, func(im *importer, line int, raw []byte) (result, error) {
+		return im.rating(line, raw, "model_judgment/fuzz_single.jsonl")
+	})
+}
