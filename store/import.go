@@ -324,7 +324,7 @@ func classify(path string, colMap map[string]string) (inputFile, bool, error) {
 		f.pairs = &pf
 	case isAnswersTableShape(keys):
 		f.kind = KindAnswersTable
-	case has("idx", "gpt_result"):
+	case has("idx") && rowResultField(keys) != "":
 		f.kind = KindRowVerdicts
 	case has("name", "prompt_template", "type"):
 		f.kind = KindPrompts

@@ -530,10 +530,20 @@ func (im *importer) pairVote(line int, key, ma, mb string, turn int, w outcome.W
 	return err
 }
 
-// rowVerdictRec is a judge's verdict on a pairs file's row (PandaLM's shape).
-type rowVerdictRec struct {
-	Idx    json.RawMessage `json:"idx"`
-	Result json.RawMessage `json:"gpt_result"`
+// rowResultField is the verdict column of a row verdicts file (PandaLM's
+// shape: idx and one <judge>_result, e.g. gpt_result or pandalm_result), or ""
+// when there is not exactly one.
+func rowResultField(keys map[string]bool) string {
+	field := ""
+	for k := range keys {
+		if strings.HasSuffix(k, "_result") {
+			if field != "" {
+				return ""
+			}
+			field = k
+		}
+	}
+	return field
 }
 
 // rowJudge names the judge of a row verdicts file: its name up to
@@ -547,13 +557,13 @@ func rowJudge(path string) string {
 }
 
 // rowVerdict imports a judge's verdict on a row of a pairs file imported in
-// the same command: "1", "2", "Tie"; anything else is the judge's error.
+// the same command: "1", "2", "Tie" (or 1, 2, 0); anything else is the
+// judge's error.
 func (im *importer) rowVerdict(line int, raw []byte, judge, source string) (result, error) {
-	var r rowVerdictRec
-	if err := decodeRecord(line, raw, &r); err != nil {
+	var rec pairRec
+	if err := decodeRecord(line, raw, &rec); err != nil {
 		return 0, err
 	}
-	rec := pairRec{"idx": r.Idx, "gpt_result": r.Result}
 	idx, ok := rec.str("idx")
 	if !ok {
 		return 0, fieldErr(line, "idx", "missing")
@@ -562,8 +572,16 @@ func (im *importer) rowVerdict(line int, raw []byte, judge, source string) (resu
 	if !ok {
 		return 0, fieldErr(line, "idx", "no row %s in a pairs file of this import (import the test set in the same command)", idx)
 	}
-	v, _ := rec.str("gpt_result")
-	return im.putRowVerdict(line, "idx", v, judge, row, 1, source)
+	keys := make(map[string]bool, len(rec))
+	for k := range rec {
+		keys[k] = true
+	}
+	field := rowResultField(keys)
+	if field == "" {
+		return 0, fieldErr(line, "idx", "want one <judge>_result field beside idx")
+	}
+	v, _ := rec.str(field)
+	return im.putRowVerdict(line, field, v, judge, row, 1, source)
 }
 
 // pairVerdict writes a judge's verdict given in a pairs file's column; a

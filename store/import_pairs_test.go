@@ -228,6 +228,16 @@ func TestImportPandaLM(t *testing.T) {
 	if rep := mustImport(t, s, paths...); rep.Added != 0 || rep.Replaced != 0 {
 		t.Errorf("re-import = %+v, want nothing added or replaced", rep)
 	}
+	// PandaLM-7B's verdicts come in their own column (pandalm_result: 1, 2, 0 for a tie).
+	mustImport(t, s, paths[0], filepath.Join(data, "pandalm", "pandalm-7b-testset-v1.json"))
+	ps, _ := s.Verdicts(ctx, "pandalm-7b")
+	byCombined = map[string]int{}
+	for _, d := range ps {
+		byCombined[d.Combined]++
+	}
+	if len(ps) != 999 || byCombined["tie"] != 107 || byCombined["error"] != 0 || byCombined["model_1"]+byCombined["model_2"] != 892 {
+		t.Errorf("pandalm-7b verdicts = %d, %v; want 999: 107 ties, 892 decisive", len(ps), byCombined)
+	}
 	vs, err := s.Votes(ctx, "")
 	if err != nil {
 		t.Fatal(err)
