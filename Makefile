@@ -10,7 +10,7 @@ LDFLAGS = $(shell ./build/ldflags.sh)
 run: deps build
 	./build/run.sh $(ARGS)
 
-test: deps tidy-check vet test-go test-fuzz test-frontend test-e2e
+test: deps tidy-check vet test-go test-fuzz test-frontend test-e2e test-dist
 
 deps:
 	./build/deps.sh all
