@@ -119,12 +119,12 @@ saved by the app; it is never stored or printed.`,
 	return cmd
 }
 
-// judgeListCmd lists the judges whose verdicts the database holds.
+// judgeListCmd lists the judges whose verdicts or ratings the database holds.
 func (c *cli) judgeListCmd() *cobra.Command {
 	var asJSON bool
 	cmd := &cobra.Command{
 		Use:   "list",
-		Short: "List the judges whose verdicts the database holds",
+		Short: "List the judges whose verdicts or ratings the database holds",
 		Args:  noArgs,
 		RunE: c.run(func(ctx context.Context, cmd *cobra.Command, args []string) error {
 			s, err := c.openExisting("judge list")
@@ -136,13 +136,14 @@ func (c *cli) judgeListCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
+			list := judgeListings(in)
 			if asJSON {
-				return writeJSON(c.env.Stdout, in.Judges)
+				return writeJSON(c.env.Stdout, list)
 			}
 			tw := tabwriter.NewWriter(c.env.Stdout, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "JUDGE\tVERDICTS\tBOTH ORDERS\tERRORS")
-			for _, j := range in.Judges {
-				fmt.Fprintf(tw, "%s\t%d\t%d\t%d\n", j.Name, j.Verdicts, j.BothOrder, j.Errors)
+			fmt.Fprintln(tw, "JUDGE\tVERDICTS\tBOTH ORDERS\tERRORS\tRATINGS\tRATING ERRORS")
+			for _, j := range list {
+				fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\n", j.Name, j.Verdicts, j.BothOrder, j.Errors, j.Ratings, j.RatingErrors)
 			}
 			return tw.Flush()
 		}),

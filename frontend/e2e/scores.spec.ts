@@ -121,6 +121,15 @@ test('a single-answer run on the Judge screen rates every answer once', async ({
     const info = (await backendInfo(page)) as unknown as { judge_ratings: Record<string, number> };
     expect(info.judge_ratings[JUDGE]).toBe(requests);
 
+    // The Ratings browser lists this judge's grades; a row opens the explanation.
+    const card = page.getByTestId('card-judge-ratings');
+    await card.getByTestId('ratings-judge').selectOption(JUDGE);
+    await expect(card.getByTestId('rating-row')).toHaveCount(Math.min(requests, 200));
+    await expect(card.getByTestId('ratings-filter-error')).toContainText('0');
+    await card.getByTestId('rating-row').first().click();
+    await expect(card.getByTestId('rating-detail')).toContainText(/turn [12]/);
+    await expect(card.getByTestId('rating-detail').locator('.md, p').first()).not.toBeEmpty();
+
     // Resumed: nothing left to rate.
     await expect.poll(async () => Number(await page.getByTestId('plan-requests').textContent())).toBe(0);
     expect(await page.content()).not.toContain(FAKE_KEY);
