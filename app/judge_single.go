@@ -75,7 +75,7 @@ func prepareSingle(ctx context.Context, st *store.Store, req JudgeRequest, cfg j
 		return nil, err
 	}
 	pr := &preparedRun{cfg: cfg, set: set, single: pending, key: key, m: m,
-		plan: JudgePlan{Judge: cfg.Name, Model: cfg.Model, PromptSet: set.Name + " (single)", KeySource: source}}
+		plan: JudgePlan{Mode: ModeSingle, Judge: cfg.Name, Model: cfg.Model, PromptSet: set.Name + " (single)", KeySource: source}}
 	prices, file, err := settings.PriceLookup()
 	if err != nil {
 		return nil, err
@@ -89,6 +89,15 @@ func prepareSingle(ctx context.Context, st *store.Store, req JudgeRequest, cfg j
 func (pr *preparedRun) isSingle() bool {
 	kind, _ := pr.set.Kind()
 	return kind == judge.PromptSingle
+}
+
+// runNouns are what a run of the mode counts: its requests' results
+// ("games" or "ratings") and what those judge ("units" or "answers").
+func runNouns(mode string) (results, units string) {
+	if mode == ModeSingle {
+		return "ratings", "answers"
+	}
+	return "games", "units"
 }
 
 // requests is the number of requests the run will send.

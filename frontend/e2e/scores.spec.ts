@@ -118,6 +118,7 @@ test('a single-answer run on the Judge screen rates every answer once', async ({
     await expect(progress).not.toHaveAttribute('data-run-id', before ?? '');
     await expect(progress).toHaveAttribute('data-outcome', 'finished', { timeout: 60_000 });
     await expect(page.getByTestId('progress-errors')).toHaveText('0');
+    await expect(page.getByTestId('progress-noun')).toHaveText('ratings');
     const info = (await backendInfo(page)) as unknown as { judge_ratings: Record<string, number> };
     expect(info.judge_ratings[JUDGE]).toBe(requests);
 
