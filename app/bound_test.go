@@ -118,6 +118,7 @@ func TestBoundMethodsSendNoNullArrays(t *testing.T) {
 			"JudgePrompts":  func() (any, error) { return a.JudgePrompts() },
 			"JudgePrices":   func() (any, error) { return a.JudgePrices() },
 			"JudgeVerdicts": func() (any, error) { return a.JudgeVerdicts(judgeName, 0) },
+			"JudgeRatings":  func() (any, error) { return a.JudgeRatings(judgeName) },
 			"JudgeStatus":   func() (any, error) { return a.JudgeStatus(), nil },
 			"About":         func() (any, error) { return a.About() },
 			"Report":        func() (any, error) { return a.Report(app.ReportOptions{Bootstrap: -1}) },

@@ -16,11 +16,14 @@ import (
 	"concord/judge"
 )
 
-// gamesError is a run whose games partly ended in errors (exit code 1).
-type gamesError struct{ errors, total int }
+// gamesError is a run whose games (or ratings) partly ended in errors (exit code 1).
+type gamesError struct {
+	errors, total int
+	noun          string // "games" or "ratings"
+}
 
 func (e *gamesError) Error() string {
-	return fmt.Sprintf("judge: %d of %d games ended in errors (stored with their output; run the same command again to retry them)", e.errors, e.total)
+	return fmt.Sprintf("judge: %d of %d %s ended in errors (stored with their output; run the same command again to retry them)", e.errors, e.total, e.noun)
 }
 
 // judgeResult is what judge --json prints.
@@ -119,12 +122,12 @@ saved by the app; it is never stored or printed.`,
 	return cmd
 }
 
-// judgeListCmd lists the judges whose verdicts the database holds.
+// judgeListCmd lists the judges whose verdicts or ratings the database holds.
 func (c *cli) judgeListCmd() *cobra.Command {
 	var asJSON bool
 	cmd := &cobra.Command{
 		Use:   "list",
-		Short: "List the judges whose verdicts the database holds",
+		Short: "List the judges whose verdicts or ratings the database holds",
 		Args:  noArgs,
 		RunE: c.run(func(ctx context.Context, cmd *cobra.Command, args []string) error {
 			s, err := c.openExisting("judge list")
@@ -136,13 +139,14 @@ func (c *cli) judgeListCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
+			list := judgeListings(in)
 			if asJSON {
-				return writeJSON(c.env.Stdout, in.Judges)
+				return writeJSON(c.env.Stdout, list)
 			}
 			tw := tabwriter.NewWriter(c.env.Stdout, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "JUDGE\tVERDICTS\tBOTH ORDERS\tERRORS")
-			for _, j := range in.Judges {
-				fmt.Fprintf(tw, "%s\t%d\t%d\t%d\n", j.Name, j.Verdicts, j.BothOrder, j.Errors)
+			fmt.Fprintln(tw, "JUDGE\tVERDICTS\tBOTH ORDERS\tERRORS\tRATINGS\tRATING ERRORS")
+			for _, j := range list {
+				fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\n", j.Name, j.Verdicts, j.BothOrder, j.Errors, j.Ratings, j.RatingErrors)
 			}
 			return tw.Flush()
 		}),
@@ -188,7 +192,7 @@ func (c *cli) runJudge(ctx context.Context, req JudgeRequest, dry, asJSON bool) 
 		case bar:
 			fmt.Fprint(env.Stderr, "\r\033[K"+progressBar(p))
 		case !p.Finished && !asJSON:
-			fmt.Fprintln(env.Stdout, progressLine(pr.cfg.Name, p))
+			fmt.Fprintln(env.Stdout, progressLine(pr.cfg.Name, pr.plan.Mode, p))
 		}
 	}
 	r.Log = func(s string) {
@@ -200,6 +204,7 @@ func (c *cli) runJudge(ctx context.Context, req JudgeRequest, dry, asJSON bool) 
 		fmt.Fprintln(env.Stderr, s)
 	}
 	res, err := pr.run(ctx, r)
+	results, _ := runNouns(pr.plan.Mode)
 	if bar {
 		fmt.Fprintln(env.Stderr)
 	}
@@ -208,16 +213,16 @@ func (c *cli) runJudge(ctx context.Context, req JudgeRequest, dry, asJSON bool) 
 			return jerr
 		}
 	} else {
-		fmt.Fprintln(env.Stdout, progressLine(pr.cfg.Name, res.Progress))
+		fmt.Fprintln(env.Stdout, progressLine(pr.cfg.Name, pr.plan.Mode, res.Progress))
 	}
 	if err != nil {
 		if errors.Is(err, context.Canceled) {
-			return fmt.Errorf("judge: cancelled after %d of %d games; run the same command again to resume: %w", res.Done, res.Total, err)
+			return fmt.Errorf("judge: cancelled after %d of %d %s; run the same command again to resume: %w", res.Done, res.Total, results, err)
 		}
 		return err
 	}
 	if res.Errors > 0 {
-		return &gamesError{errors: res.Errors, total: res.Total}
+		return &gamesError{errors: res.Errors, total: res.Total, noun: results}
 	}
 	return nil
 }
@@ -228,13 +233,14 @@ func printPlan(w io.Writer, p JudgePlan, dry bool) {
 		verb = "would send"
 	}
 	fmt.Fprintf(w, "judge %s (model %s, prompts %s, API key: %s)\n", p.Judge, p.Model, p.PromptSet, p.KeySource)
-	fmt.Fprintf(w, "%s %d requests for %d units (%d games already done", verb, p.Requests, p.Units, p.Done)
+	results, units := runNouns(p.Mode)
+	fmt.Fprintf(w, "%s %d requests for %d %s (%d %s already done", verb, p.Requests, p.Units, units, p.Done, results)
 	if p.Retry > 0 {
-		fmt.Fprintf(w, ", %d errored games to retry", p.Retry)
+		fmt.Fprintf(w, ", %d errored %s to retry", p.Retry, results)
 	}
 	fmt.Fprintln(w, ")")
 	for reason, n := range p.Skipped {
-		fmt.Fprintf(w, "skipped %d units: %s\n", n, reason)
+		fmt.Fprintf(w, "skipped %d %s: %s\n", n, units, reason)
 	}
 	fmt.Fprintf(w, "estimated tokens: %d in, %d out\n", p.TokensIn, p.TokensOut)
 	if p.CostKnown {
@@ -249,8 +255,9 @@ func printPlan(w io.Writer, p JudgePlan, dry bool) {
 	fmt.Fprintln(w, p.Note)
 }
 
-func progressLine(name string, p judge.Progress) string {
-	s := fmt.Sprintf("judge %s: %d/%d games, %d errors, %.1f/min", name, p.Done, p.Total, p.Errors, p.PerMinute)
+func progressLine(name, mode string, p judge.Progress) string {
+	results, _ := runNouns(mode)
+	s := fmt.Sprintf("judge %s: %d/%d %s, %d errors, %.1f/min", name, p.Done, p.Total, results, p.Errors, p.PerMinute)
 	if p.ETA > 0 && !p.Finished {
 		s += ", ETA " + p.ETA.Round(time.Second).String()
 	}

@@ -135,7 +135,8 @@ func (c *cli) batchAdmin(ctx context.Context, bf batchFlags, asJSON bool) error 
 func printBatchPlan(w io.Writer, p BatchPlan, dry bool) {
 	printPlan(w, p.JudgePlan, dry)
 	if p.InBatches > 0 {
-		fmt.Fprintf(w, "%d games are already in open batches and are not sent again\n", p.InBatches)
+		results, _ := runNouns(p.Mode)
+		fmt.Fprintf(w, "%d %s are already in open batches and are not sent again\n", p.InBatches, results)
 	}
 	fmt.Fprintf(w, "in %d batches", p.Parts)
 	if p.CostKnown {

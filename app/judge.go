@@ -62,6 +62,7 @@ type JudgeRequest struct {
 // JudgePlan is a dry run: what a run would do. It never holds the key.
 type JudgePlan struct {
 	judge.Estimate
+	Mode      string `json:"mode"` // ModePairwise or ModeSingle
 	Judge     string `json:"judge"`
 	Model     string `json:"model"`
 	PromptSet string `json:"promptSet"`
@@ -76,6 +77,7 @@ type JudgeStatus struct {
 	Seq     int64  `json:"seq"`     // grows with every change of the run's status: of two statuses of a run, the higher is newer
 	Outcome string `json:"outcome"` // one of the Outcome constants
 	Judge   string `json:"judge"`
+	Mode    string `json:"mode"` // ModePairwise (progress counts games) or ModeSingle (ratings)
 	// Progress holds the run's final counters once Running is false.
 	Progress judge.Progress `json:"progress"`
 	Error    string         `json:"error,omitempty"` // why a stopped run stopped; empty otherwise
@@ -191,7 +193,7 @@ func prepareJudge(ctx context.Context, st *store.Store, req JudgeRequest, getenv
 		return nil, err
 	}
 	pr := &preparedRun{cfg: cfg, set: set, pending: pending, key: key, m: m,
-		plan: JudgePlan{Judge: cfg.Name, Model: cfg.Model, PromptSet: set.Name, KeySource: source}}
+		plan: JudgePlan{Mode: ModePairwise, Judge: cfg.Name, Model: cfg.Model, PromptSet: set.Name, KeySource: source}}
 	prices, file, err := settings.PriceLookup()
 	if err != nil {
 		return nil, err
@@ -335,7 +337,7 @@ func (a *App) JudgeStart(req JudgeRequest) (int64, error) {
 	a.judge.seq++
 	ctx, cancel := context.WithCancel(a.ctx)
 	run := &judgeRun{id: a.judge.seq, cancel: cancel, done: make(chan struct{}),
-		status: JudgeStatus{Running: true, RunID: a.judge.seq, Seq: 1, Outcome: OutcomeRunning, Judge: pr.cfg.Name,
+		status: JudgeStatus{Running: true, RunID: a.judge.seq, Seq: 1, Outcome: OutcomeRunning, Judge: pr.cfg.Name, Mode: pr.plan.Mode,
 			Progress: judge.Progress{Total: pr.requests()}}}
 	a.judge.last = run
 	r := pr.runner(a.store)

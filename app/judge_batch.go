@@ -28,7 +28,7 @@ type BatchPlan struct {
 	Discount  float64 `json:"discount"`
 	BatchCost float64 `json:"batchCost"` // USD at the batch discount; valid when CostKnown
 	Parts     int     `json:"parts"`     // batches the requests are split into
-	InBatches int     `json:"inBatches"` // pending games already in open batches, not sent again
+	InBatches int     `json:"inBatches"` // pending requests (games or ratings) already in open batches, not sent again
 }
 
 // BatchStatus is one recorded batch and its failed lines.
@@ -49,8 +49,9 @@ func (o BatchOptions) limits() judge.BatchLimits {
 	return judge.BatchLimits{MaxRequests: o.MaxRequests, MaxBytes: o.MaxBytes}
 }
 
-// prepareBatch plans a batch run as prepareJudge plans a live one: the same
-// selection and prompts, minus the games already waiting in open batches.
+// prepareBatch plans a batch run as prepareJudge plans a live one, in either
+// mode: the same selection and prompts, minus the games (or the answers to
+// rate) already waiting in open batches.
 func prepareBatch(ctx context.Context, st *store.Store, req JudgeRequest, opts BatchOptions, getenv func(string) string) (*preparedBatch, error) {
 	if opts.Discount < 0 || opts.Discount > 1 {
 		return nil, fmt.Errorf("judge: batch discount %v is not between 0 and 1", opts.Discount)
@@ -64,32 +65,45 @@ func prepareBatch(ctx context.Context, st *store.Store, req JudgeRequest, opts B
 		return nil, err
 	}
 	pb := &preparedBatch{pr: pr, opts: opts}
-	var send []judge.Task
-	for _, t := range pr.pending {
-		if waiting[judge.PairCustomID(t.Unit, t.Game)] {
-			pb.plan.InBatches++
-			continue
-		}
-		send = append(send, t)
-	}
-	pb.tasks = judge.PairBatchTasks(pr.cfg, pr.key, send)
-	parts, err := judge.SplitBatch(pb.tasks, opts.limits())
-	if err != nil {
-		return nil, err
-	}
 	prices, _, err := settings.PriceLookup()
 	if err != nil {
 		return nil, err
 	}
 	pb.plan.JudgePlan = pr.plan
-	pb.plan.Estimate = judge.Estimated(pr.plan.Estimate, send, pr.cfg.MaxTokens, pr.cfg.Model, prices)
+	if pr.isSingle() {
+		var send []judge.SingleTask
+		for _, t := range pr.single {
+			if waiting[judge.SingleCustomID(t.QuestionID, t.Model, t.Turn)] {
+				pb.plan.InBatches++
+				continue
+			}
+			send = append(send, t)
+		}
+		pb.tasks = judge.SingleBatchTasks(pr.cfg, pr.key, send)
+		pb.plan.Estimate = judge.EstimatedSingle(pr.plan.Estimate, send, pr.cfg.MaxTokens, pr.cfg.Model, prices)
+	} else {
+		var send []judge.Task
+		for _, t := range pr.pending {
+			if waiting[judge.PairCustomID(t.Unit, t.Game)] {
+				pb.plan.InBatches++
+				continue
+			}
+			send = append(send, t)
+		}
+		pb.tasks = judge.PairBatchTasks(pr.cfg, pr.key, send)
+		pb.plan.Estimate = judge.Estimated(pr.plan.Estimate, send, pr.cfg.MaxTokens, pr.cfg.Model, prices)
+	}
+	parts, err := judge.SplitBatch(pb.tasks, opts.limits())
+	if err != nil {
+		return nil, err
+	}
 	pb.plan.Discount, pb.plan.Parts = opts.Discount, len(parts)
 	pb.plan.BatchCost = pb.plan.Cost * (1 - opts.Discount)
 	pb.plan.Note += fmt.Sprintf(" Batch prices are %.0f%% off the live price.", 100*opts.Discount)
 	return pb, nil
 }
 
-// openBatchLines are the custom_ids of a judge's games in open batches.
+// openBatchLines are the custom_ids of a judge's requests in open batches.
 func openBatchLines(ctx context.Context, st *store.Store, judgeName string) (map[string]bool, error) {
 	recs, err := st.Batches(ctx, true)
 	if err != nil {
@@ -124,8 +138,12 @@ func (pb *preparedBatch) record(ctx context.Context, st *store.Store, req JudgeR
 	if err != nil {
 		return nil, err
 	}
+	kind := ModePairwise
+	if pb.pr.isSingle() {
+		kind = ModeSingle
+	}
 	b := &judge.Batcher{Store: st, Limits: pb.opts.limits()}
-	return b.Submit(ctx, store.BatchRecord{JudgeID: judgeID, Kind: "pairwise", RunJSON: string(run),
+	return b.Submit(ctx, store.BatchRecord{JudgeID: judgeID, Kind: kind, RunJSON: string(run),
 		BaseURL: judge.SafeURL(pb.pr.cfg.BaseURL)}, pb.tasks)
 }
 
@@ -174,7 +192,15 @@ func batchers(ctx context.Context, st *store.Store, getenv func(string) string, 
 				if err != nil {
 					return nil, err
 				}
-				res := judge.PairResolver(pr.cfg, pr.key, pr.m, pr.set)
+				var res judge.Resolver
+				switch r.Kind {
+				case ModeSingle:
+					res = judge.SingleResolver(pr.cfg, pr.key, pr.m, pr.set)
+				case ModePairwise, "":
+					res = judge.PairResolver(pr.cfg, pr.key, pr.m, pr.set)
+				default:
+					return nil, fmt.Errorf("batch %d: kind %q (want %s or %s)", r.ID, r.Kind, ModePairwise, ModeSingle)
+				}
 				resolvers[r.RunJSON] = res
 				return res, nil
 			},

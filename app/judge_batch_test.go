@@ -22,7 +22,8 @@ import (
 
 // fakeBatchAPI is a minimal OpenAI files and batches server whose batches
 // are in progress at the first status check and completed at the second,
-// answering each line as fakeJudge would.
+// answering each line as fakeJudge would (a rating of 7 for a
+// single-answer line).
 type fakeBatchAPI struct {
 	mu       sync.Mutex
 	files    map[string][]byte
@@ -106,6 +107,9 @@ func (f *fakeBatchAPI) complete(b map[string]any, auth string) {
 		json.Unmarshal(sc.Bytes(), &l)
 		f.lines++
 		text := "Fine. " + auth + "\n[[A]]"
+		if strings.HasSuffix(l.CustomID, "|s") { // a single-answer rating
+			text = "Fine. " + auth + "\nRating: [[7]]"
+		}
 		if strings.Contains(l.Body.Messages[1].Content, "m3 1 b") {
 			text = "cannot decide"
 		}

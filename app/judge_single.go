@@ -33,6 +33,13 @@ func prepareSingle(ctx context.Context, st *store.Store, req JudgeRequest, cfg j
 		return nil, err
 	}
 	sel := judge.Selection{Models: req.Models, Turns: req.Turns, Categories: req.Categories, QuestionIDs: req.QuestionIDs}
+	if len(req.QuestionKeys) > 0 {
+		ids, err := st.QuestionIDsByKey(ctx, req.QuestionKeys)
+		if err != nil {
+			return nil, err
+		}
+		sel.QuestionIDs = append(append([]int(nil), sel.QuestionIDs...), ids...)
+	}
 	if req.StudyID != 0 {
 		if sel, err = studySelection(ctx, st, req.StudyID); err != nil {
 			return nil, err
@@ -67,8 +74,8 @@ func prepareSingle(ctx context.Context, st *store.Store, req JudgeRequest, cfg j
 	if err != nil {
 		return nil, err
 	}
-	pr := &preparedRun{cfg: cfg, set: set, single: pending, key: key,
-		plan: JudgePlan{Judge: cfg.Name, Model: cfg.Model, PromptSet: set.Name + " (single)", KeySource: source}}
+	pr := &preparedRun{cfg: cfg, set: set, single: pending, key: key, m: m,
+		plan: JudgePlan{Mode: ModeSingle, Judge: cfg.Name, Model: cfg.Model, PromptSet: set.Name + " (single)", KeySource: source}}
 	prices, file, err := settings.PriceLookup()
 	if err != nil {
 		return nil, err
@@ -78,12 +85,27 @@ func prepareSingle(ctx context.Context, st *store.Store, req JudgeRequest, cfg j
 	return pr, nil
 }
 
+// isSingle reports whether the run rates answers (ModeSingle).
+func (pr *preparedRun) isSingle() bool {
+	kind, _ := pr.set.Kind()
+	return kind == judge.PromptSingle
+}
+
+// runNouns are what a run of the mode counts: its requests' results
+// ("games" or "ratings") and what those judge ("units" or "answers").
+func runNouns(mode string) (results, units string) {
+	if mode == ModeSingle {
+		return "ratings", "answers"
+	}
+	return "games", "units"
+}
+
 // requests is the number of requests the run will send.
 func (pr *preparedRun) requests() int { return len(pr.pending) + len(pr.single) }
 
 // run runs the prepared tasks of either mode with r.
 func (pr *preparedRun) run(ctx context.Context, r *judge.Runner) (judge.Result, error) {
-	if kind, _ := pr.set.Kind(); kind == judge.PromptSingle {
+	if pr.isSingle() {
 		return r.RunSingle(ctx, pr.single)
 	}
 	return r.Run(ctx, pr.pending)

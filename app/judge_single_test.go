@@ -50,15 +50,23 @@ func TestJudgeCommandSingle(t *testing.T) {
 	if err := app.RunCommand(ctx, env, append(base, "--dry-run")); err != nil {
 		t.Fatalf("judge --mode single --dry-run: %v", err)
 	}
-	if !strings.Contains(out.String(), "would send 12 requests for 12 units") || !strings.Contains(out.String(), "concord (single)") || calls.Load() != 0 {
+	if !strings.Contains(out.String(), "would send 12 requests for 12 answers (0 ratings already done)") || !strings.Contains(out.String(), "concord (single)") || calls.Load() != 0 {
 		t.Errorf("dry run printed:\n%s\n(%d requests sent); want 12 requests with the single prompts and none sent", out.String(), calls.Load())
 	}
 	err := app.RunCommand(ctx, env, base)
-	if err == nil || !strings.Contains(err.Error(), "1 of 12 games ended in errors") || calls.Load() != 12 {
+	if err == nil || !strings.Contains(err.Error(), "1 of 12 ratings ended in errors") || calls.Load() != 12 {
 		t.Fatalf("judge --mode single = %v after %d requests; want 1 of 12 errored, 12 requests", err, calls.Load())
 	}
+	if !strings.Contains(out.String(), "12/12 ratings, 1 errors") || strings.Contains(out.String(), "games") {
+		t.Errorf("judge --mode single printed:\n%s\nwant its progress in ratings, never games", out.String())
+	}
+	out.Reset()
+	err = app.RunCommand(ctx, env, append(base, "--dry-run"))
+	if err != nil || !strings.Contains(out.String(), "for 1 answers (11 ratings already done, 1 errored ratings to retry)") {
+		t.Errorf("dry run after the run = %v, printed:\n%s\nwant 1 answer, 11 ratings done and 1 to retry", err, out.String())
+	}
 	err = app.RunCommand(ctx, env, base)
-	if err == nil || !strings.Contains(err.Error(), "1 of 1 games") || calls.Load() != 13 {
+	if err == nil || !strings.Contains(err.Error(), "1 of 1 ratings") || calls.Load() != 13 {
 		t.Errorf("judge --mode single again = %v after %d requests; want only the errored rating retried", err, calls.Load())
 	}
 	if err := app.RunCommand(ctx, env, append(base[:0:0], "judge", "--mode", "triple", "--base-url", srv.URL+"/v1", "--model", "fake-4", "--dry-run")); err == nil || !strings.Contains(err.Error(), "triple") {

@@ -20,9 +20,8 @@ import (
 	"concord/store"
 )
 
-// BatchTask is one request of a batch run. Pairwise games implement it
-// (PairBatchTasks); single-answer ratings plug in by implementing it too,
-// with a custom_id of their own and a BatchOutcome field for what they store.
+// BatchTask is one request of a batch run: a pairwise game (PairBatchTasks)
+// or a single-answer rating (SingleBatchTasks).
 type BatchTask interface {
 	// CustomID names the request so its result maps back without guessing.
 	CustomID() string
@@ -191,6 +190,116 @@ func PairResolver(cfg Config, apiKey string, m Material, set PromptSet) func(cus
 			return nil, fmt.Errorf("custom_id %s: %w", id, err)
 		}
 		return pairBatchTask{Task: Task{Unit: u, Game: game, Prompt: p, User: user}, cfg: &cfg, apiKey: apiKey}, nil
+	}
+}
+
+// ---- single-answer tasks ----
+
+// SingleCustomID names a single-answer rating: question, the rated model,
+// turn and "s", e.g. "q81|gpt-4|t1|s". "%" and "|" in the model name are
+// written %25 and %7C.
+func SingleCustomID(questionID int, model string, turn int) string {
+	return fmt.Sprintf("q%d|%s|t%d|s", questionID, customIDEscaper.Replace(model), turn)
+}
+
+// ParseSingleCustomID reads a SingleCustomID back.
+func ParseSingleCustomID(id string) (questionID int, model string, turn int, err error) {
+	f := strings.Split(id, "|")
+	bad := func(why string) (int, string, int, error) {
+		return 0, "", 0, fmt.Errorf("custom_id %q: %s", id, why)
+	}
+	if len(f) != 4 || !strings.HasPrefix(f[0], "q") || !strings.HasPrefix(f[2], "t") || f[3] != "s" {
+		return bad("want q<question>|<model>|t<turn>|s")
+	}
+	if questionID, err = strconv.Atoi(f[0][1:]); err != nil {
+		return bad("question is not a number")
+	}
+	if turn, err = strconv.Atoi(f[2][1:]); err != nil || turn < 1 {
+		return bad("turn is not a positive number")
+	}
+	if model, err = unescapeCustomField(f[1]); err != nil {
+		return bad(err.Error())
+	}
+	if model == "" {
+		return bad("no model")
+	}
+	return questionID, model, turn, nil
+}
+
+type singleBatchTask struct {
+	SingleTask
+	cfg    *Config
+	apiKey string
+}
+
+// CustomID implements BatchTask.
+func (t singleBatchTask) CustomID() string { return SingleCustomID(t.QuestionID, t.Model, t.Turn) }
+
+// Body implements BatchTask.
+func (t singleBatchTask) Body() openai.ChatCompletionRequest {
+	return chatRequest(t.cfg.Model, t.cfg.Temperature, t.cfg.MaxTokens, t.Prompt.System, t.User)
+}
+
+// Outcome implements BatchTask: the rating exactly as RunSingle stores it.
+func (t singleBatchTask) Outcome(c Completion) store.BatchOutcome {
+	r := ratingFromReply(t.SingleTask, c, "", t.apiKey)
+	return store.BatchOutcome{CustomID: t.CustomID(), Rating: &r}
+}
+
+// SingleBatchTasks wraps single-answer tasks for a batch with the judge's
+// request settings; apiKey is scrubbed from what is stored.
+func SingleBatchTasks(cfg Config, apiKey string, tasks []SingleTask) []BatchTask {
+	cfg = cfg.withDefaults()
+	out := make([]BatchTask, len(tasks))
+	for i, t := range tasks {
+		out[i] = singleBatchTask{SingleTask: t, cfg: &cfg, apiKey: apiKey}
+	}
+	return out
+}
+
+// SingleResolver is PairResolver for single-answer batches: it rebuilds a
+// rating's task from its custom_id, rendering its prompt as BuildSingleTasks does.
+func SingleResolver(cfg Config, apiKey string, m Material, set PromptSet) func(customID string) (BatchTask, error) {
+	cfg = cfg.withDefaults()
+	questions := map[int]store.Question{}
+	for _, q := range m.Questions {
+		questions[q.ID] = q
+	}
+	type qm struct {
+		q int
+		m string
+	}
+	answers := map[qm][]string{}
+	for _, a := range m.Answers {
+		answers[qm{a.QuestionID, a.Model}] = a.Turns
+	}
+	return func(id string) (BatchTask, error) {
+		qid, model, turn, err := ParseSingleCustomID(id)
+		if err != nil {
+			return nil, err
+		}
+		q, ok := questions[qid]
+		if !ok {
+			return nil, fmt.Errorf("custom_id %s: question %d not found", id, qid)
+		}
+		a := answers[qm{q.ID, model}]
+		if len(a) < turn || len(q.Turns) < turn {
+			return nil, fmt.Errorf("custom_id %s: answer or turn missing", id)
+		}
+		ref := m.References[q.ID]
+		if len(ref) == 0 {
+			ref = q.Reference
+		}
+		p := set.For(q.Category, turn, len(ref) >= turn)
+		if p == nil {
+			return nil, fmt.Errorf("custom_id %s: prompt %s does not fit turn %d", id, set.Name, turn)
+		}
+		user, err := p.Render(Fields{Questions: q.Turns, Answers: a, Reference: ref, Turn: turn})
+		if err != nil {
+			return nil, fmt.Errorf("custom_id %s: %w", id, err)
+		}
+		t := SingleTask{QuestionID: q.ID, Category: q.Category, Model: model, Turn: turn, Prompt: p, User: user}
+		return singleBatchTask{SingleTask: t, cfg: &cfg, apiKey: apiKey}, nil
 	}
 }
 

@@ -93,15 +93,8 @@ func (st *runState) doSingle(ctx context.Context, t SingleTask) {
 	if !ok {
 		return
 	}
-	var rt Rating
-	if failure != "" {
-		rt = Rating{RatingKey: t.Key(), UserPrompt: t.User, Error: failure}
-	} else {
-		rt = t.Rate(c.Text)
-	}
-	rec := store.Rating{Prompt: rt.Prompt, PromptHash: rt.PromptHash, QuestionID: rt.QuestionID, Model: rt.Model, Turn: rt.Turn,
-		Score: rt.Score, Error: Scrub(rt.Error, st.r.APIKey), Judgment: Scrub(rt.Judgment, st.r.APIKey), UserPrompt: rt.UserPrompt,
-		TokensIn: c.TokensIn, TokensOut: c.TokensOut, LatencyMS: lat}
+	rec := ratingFromReply(t, c, failure, st.r.APIKey)
+	rec.LatencyMS = lat
 	// Commit even if the run is being cancelled: the answer was paid for.
 	if err := st.r.Store.(RatingStore).SaveRating(context.WithoutCancel(ctx), st.judgeID, rec); err != nil {
 		st.stop(err)
@@ -112,4 +105,19 @@ func (st *runState) doSingle(ctx context.Context, t SingleTask) {
 		st.errs.Add(1)
 		st.log("%s: error: %s", label, rec.Error)
 	}
+}
+
+// ratingFromReply is the rating a reply to t stores (a live run and a batch
+// alike): the parsed score, or the failure or parse error with the raw
+// text, the key scrubbed from both; latency is the caller's.
+func ratingFromReply(t SingleTask, c Completion, failure, apiKey string) store.Rating {
+	var rt Rating
+	if failure != "" {
+		rt = Rating{RatingKey: t.Key(), UserPrompt: t.User, Error: failure}
+	} else {
+		rt = t.Rate(c.Text)
+	}
+	return store.Rating{Prompt: rt.Prompt, PromptHash: rt.PromptHash, QuestionID: rt.QuestionID, Model: rt.Model, Turn: rt.Turn,
+		Score: rt.Score, Error: Scrub(rt.Error, apiKey), Judgment: Scrub(rt.Judgment, apiKey), UserPrompt: rt.UserPrompt,
+		TokensIn: c.TokensIn, TokensOut: c.TokensOut}
 }

@@ -50,13 +50,14 @@ type BatchLine struct {
 }
 
 // BatchOutcome is what one result line stores: for a pairwise line, a game
-// (Key and Game, exactly as a live run saves it); LineError is set when the
-// provider failed the request (the line is then "failed", else "done").
-// Single-answer lines add their own field here.
+// (Key and Game, exactly as a live run saves it); for a single-answer line, a
+// Rating (as SaveRating saves it); LineError is set when the provider failed
+// the request (the line is then "failed", else "done").
 type BatchOutcome struct {
 	CustomID  string
 	Key       *GameKey
 	Game      Game
+	Rating    *Rating
 	LineError string
 }
 
@@ -193,8 +194,8 @@ type BatchSaveReport struct {
 }
 
 // SaveBatchOutcomes stores result lines of a batch in one transaction: each
-// line's game as SaveGame would (a finished game is never replaced) and the
-// line's state. A line handled before, or not in the batch, writes nothing.
+// line's game as SaveGame would (a finished game is never replaced) or its
+// rating as SaveRating would, and the line's state. A line handled before, or not in the batch, writes nothing.
 func (s *Store) SaveBatchOutcomes(ctx context.Context, batchID, judgeID int64, outs []BatchOutcome) (BatchSaveReport, error) {
 	var rep BatchSaveReport
 	err := s.Write(ctx, func(tx *sql.Tx) error {
@@ -225,6 +226,11 @@ func (s *Store) SaveBatchOutcomes(ctx context.Context, batchID, judgeID int64, o
 			if o.Key != nil {
 				k := *o.Key
 				if _, err := s.saveGameTx(ctx, tx, judgeID, k, o.Game); err != nil {
+					return fmt.Errorf("line %s: %w", o.CustomID, err)
+				}
+			}
+			if o.Rating != nil {
+				if err := s.saveRatingTx(ctx, tx, judgeID, *o.Rating); err != nil {
 					return fmt.Errorf("line %s: %w", o.CustomID, err)
 				}
 			}

@@ -96,6 +96,18 @@ func (s *Store) SaveRating(ctx context.Context, judgeID int64, r Rating) error {
 	if err := checkRating(r); err != nil {
 		return fmt.Errorf("save rating: %w", err)
 	}
+	err := s.Write(ctx, func(tx *sql.Tx) error { return s.saveRatingTx(ctx, tx, judgeID, r) })
+	if err != nil {
+		return fmt.Errorf("save rating q%d %s turn %d: %w", r.QuestionID, r.Model, r.Turn, err)
+	}
+	return nil
+}
+
+// saveRatingTx is SaveRating inside tx.
+func (s *Store) saveRatingTx(ctx context.Context, tx *sql.Tx, judgeID int64, r Rating) error {
+	if err := checkRating(r); err != nil {
+		return err
+	}
 	at := r.CreatedAt
 	if at.IsZero() {
 		at = s.Now()
@@ -105,43 +117,37 @@ func (s *Store) SaveRating(ctx context.Context, judgeID int64, r Rating) error {
 	if source == "" {
 		source = "concord judge"
 	}
-	err := s.Write(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `INSERT INTO ratings(judge_id, prompt, prompt_hash, question_id, model, turn, score, error,
-			judgment, user_prompt, tokens_in, tokens_out, latency_ms, created_at, source)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-			ON CONFLICT(judge_id, question_id, model, turn) DO NOTHING`,
-			judgeID, r.Prompt, r.PromptHash, r.QuestionID, r.Model, r.Turn, score, errText,
-			r.Judgment, r.UserPrompt, r.TokensIn, r.TokensOut, r.LatencyMS, at.UTC().Format(time.RFC3339Nano), source)
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n == 1 {
-			return nil
-		}
-		var prompt, hash string
-		var stored sql.NullString
-		if err := tx.QueryRowContext(ctx, `SELECT prompt, prompt_hash, error FROM ratings
-			WHERE judge_id = ? AND question_id = ? AND model = ? AND turn = ?`, judgeID, r.QuestionID, r.Model, r.Turn).
-			Scan(&prompt, &hash, &stored); err != nil {
-			return err
-		}
-		if prompt != r.Prompt || hash != r.PromptHash {
-			return fmt.Errorf("%w (stored: %s, new: %s)", ErrPromptChanged, prompt, r.Prompt)
-		}
-		if !stored.Valid {
-			return nil // a score already: keep the first
-		}
-		_, err = tx.ExecContext(ctx, `UPDATE ratings SET score = ?, error = ?, judgment = ?, user_prompt = ?, tokens_in = ?,
-			tokens_out = ?, latency_ms = ?, created_at = ?, source = ?
-			WHERE judge_id = ? AND question_id = ? AND model = ? AND turn = ?`,
-			score, errText, r.Judgment, r.UserPrompt, r.TokensIn, r.TokensOut, r.LatencyMS, at.UTC().Format(time.RFC3339Nano), source,
-			judgeID, r.QuestionID, r.Model, r.Turn)
-		return err
-	})
+	res, err := tx.ExecContext(ctx, `INSERT INTO ratings(judge_id, prompt, prompt_hash, question_id, model, turn, score, error,
+		judgment, user_prompt, tokens_in, tokens_out, latency_ms, created_at, source)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT(judge_id, question_id, model, turn) DO NOTHING`,
+		judgeID, r.Prompt, r.PromptHash, r.QuestionID, r.Model, r.Turn, score, errText,
+		r.Judgment, r.UserPrompt, r.TokensIn, r.TokensOut, r.LatencyMS, at.UTC().Format(time.RFC3339Nano), source)
 	if err != nil {
-		return fmt.Errorf("save rating q%d %s turn %d: %w", r.QuestionID, r.Model, r.Turn, err)
+		return err
 	}
-	return nil
+	if n, _ := res.RowsAffected(); n == 1 {
+		return nil
+	}
+	var prompt, hash string
+	var stored sql.NullString
+	if err := tx.QueryRowContext(ctx, `SELECT prompt, prompt_hash, error FROM ratings
+		WHERE judge_id = ? AND question_id = ? AND model = ? AND turn = ?`, judgeID, r.QuestionID, r.Model, r.Turn).
+		Scan(&prompt, &hash, &stored); err != nil {
+		return err
+	}
+	if prompt != r.Prompt || hash != r.PromptHash {
+		return fmt.Errorf("%w (stored: %s, new: %s)", ErrPromptChanged, prompt, r.Prompt)
+	}
+	if !stored.Valid {
+		return nil // a score already: keep the first
+	}
+	_, err = tx.ExecContext(ctx, `UPDATE ratings SET score = ?, error = ?, judgment = ?, user_prompt = ?, tokens_in = ?,
+		tokens_out = ?, latency_ms = ?, created_at = ?, source = ?
+		WHERE judge_id = ? AND question_id = ? AND model = ? AND turn = ?`,
+		score, errText, r.Judgment, r.UserPrompt, r.TokensIn, r.TokensOut, r.LatencyMS, at.UTC().Format(time.RFC3339Nano), source,
+		judgeID, r.QuestionID, r.Model, r.Turn)
+	return err
 }
 
 // checkRating enforces a rating's invariant: a score from MinScore to

@@ -2,7 +2,8 @@
 // (fake-openai.mjs), surviving a killed app. The test runs an app of its own
 // (on the app port + 3, over a fresh database) so that it can kill it: start
 // a batch run, kill the app while the provider holds the batch in progress,
-// start the app again, watch the batch complete, and read the verdicts.
+// start the app again, watch the batch complete, and read the verdicts (or,
+// in single mode, the ratings).
 import { expect, test } from '@playwright/test';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
@@ -54,7 +55,7 @@ async function kill(p: ChildProcess) {
 
 const hold = (on: boolean) => fetch(`${FAKE}/control/hold?on=${on ? 1 : 0}`, { method: 'POST' });
 
-test('a batch run from the Judge screen survives a killed app', async ({ page }) => {
+for (const mode of ['pairwise', 'single'] as const) test(`a ${mode} batch run from the Judge screen survives a killed app`, async ({ page }) => {
   test.setTimeout(180_000);
   const dir = mkdtempSync(path.join(tmpdir(), 'concord-e2e-batch-'));
   const db = path.join(dir, 'concord.db');
@@ -65,7 +66,9 @@ test('a batch run from the Judge screen survives a killed app', async ({ page })
     await page.goto(`${APP}/#/judge`);
     await page.getByTestId('judge-base-url').fill(`${FAKE}/v1`);
     await page.getByTestId('judge-model').fill('gpt-4o-mini'); // priced in the default table
-    await page.getByTestId('judge-name').fill('e2e-batch');
+    const judge = mode === 'single' ? 'e2e-batch-single' : 'e2e-batch';
+    await page.getByTestId('judge-name').fill(judge);
+    if (mode === 'single') await page.getByTestId('judge-grading').selectOption('single');
     await page.getByTestId('judge-key-env').fill(KEY_VAR);
     await page.getByTestId('judge-turn-1').check();
     await page.getByTestId('judge-turn-2').uncheck();
@@ -78,7 +81,7 @@ test('a batch run from the Judge screen survives a killed app', async ({ page })
     await expect(page.getByTestId('batch-plan')).toBeVisible();
     const requests = Number(await page.getByTestId('batch-plan-requests').textContent());
     expect(requests).toBeGreaterThan(0);
-    expect(requests % 2).toBe(0); // both orders
+    if (mode === 'pairwise') expect(requests % 2).toBe(0); // both orders
     await expect(page.getByTestId('batch-plan-parts')).toHaveText('1');
     await page.getByTestId('batch-start').click();
     const row = page.getByTestId('batch-row');
@@ -98,8 +101,14 @@ test('a batch run from the Judge screen survives a killed app', async ({ page })
     await expect(row).toHaveAttribute('data-ingested', 'true', { timeout: 30_000 });
     await expect(row).toHaveAttribute('data-status', 'completed');
     await expect(row.getByTestId('batch-stored')).toHaveText(String(requests));
-    await page.getByTestId('verdicts-judge').selectOption('e2e-batch');
-    await expect(page.getByTestId('verdict-row')).toHaveCount(requests / 2);
+    if (mode === 'single') {
+      // One rating per answer, read in the Ratings browser.
+      await page.getByTestId('ratings-judge').selectOption(judge);
+      await expect(page.getByTestId('rating-row')).toHaveCount(Math.min(requests, 200));
+    } else {
+      await page.getByTestId('verdicts-judge').selectOption(judge);
+      await expect(page.getByTestId('verdict-row')).toHaveCount(requests / 2);
+    }
     expect(await page.content()).not.toContain(FAKE_KEY);
     const health = await (await fetch(`${FAKE}/health`)).json();
     expect(health.batchLines).toBeGreaterThanOrEqual(requests);

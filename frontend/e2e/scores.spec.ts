@@ -118,8 +118,18 @@ test('a single-answer run on the Judge screen rates every answer once', async ({
     await expect(progress).not.toHaveAttribute('data-run-id', before ?? '');
     await expect(progress).toHaveAttribute('data-outcome', 'finished', { timeout: 60_000 });
     await expect(page.getByTestId('progress-errors')).toHaveText('0');
+    await expect(page.getByTestId('progress-noun')).toHaveText('ratings');
     const info = (await backendInfo(page)) as unknown as { judge_ratings: Record<string, number> };
     expect(info.judge_ratings[JUDGE]).toBe(requests);
+
+    // The Ratings browser lists this judge's grades; a row opens the explanation.
+    const card = page.getByTestId('card-judge-ratings');
+    await card.getByTestId('ratings-judge').selectOption(JUDGE);
+    await expect(card.getByTestId('rating-row')).toHaveCount(Math.min(requests, 200));
+    await expect(card.getByTestId('ratings-filter-error')).toContainText('0');
+    await card.getByTestId('rating-row').first().click();
+    await expect(card.getByTestId('rating-detail')).toContainText(/turn [12]/);
+    await expect(card.getByTestId('rating-detail').locator('.md, p').first()).not.toBeEmpty();
 
     // Resumed: nothing left to rate.
     await expect.poll(async () => Number(await page.getByTestId('plan-requests').textContent())).toBe(0);

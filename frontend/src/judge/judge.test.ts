@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_FORM, checkPrices, formatCost, formatDuration, gameVerdictLetter, isNewer, promptsFor, runOutcome, shownLabel, splitList, toDrafts, toRequest, winnerName } from './judge';
+import { DEFAULT_FORM, checkPrices, formatCost, formatDuration, gameVerdictLetter, isNewer, promptsFor, runNouns, runOutcome, shownLabel, splitList, toDrafts, toRequest, winnerName } from './judge';
 import type { JudgeStatus } from './types';
 
 describe('toRequest', () => {
@@ -69,6 +69,17 @@ describe('labels', () => {
   });
 });
 
+describe('runNouns', () => {
+  it.each([
+    ['single', 'ratings', 'answers'],
+    ['pairwise', 'games', 'units'],
+    ['', 'games', 'units'],
+    [undefined, 'games', 'units'],
+  ])('runNouns(%s) counts %s of %s', (mode, results, units) => {
+    expect(runNouns(mode)).toEqual({ results, units });
+  });
+});
+
 describe('runOutcome', () => {
   const progress = { total: 10, done: 10, errors: 0, retries: 0, inFlight: 0, elapsed: 0, perMinute: 0, eta: 0, finished: true };
   it.each([
@@ -77,7 +88,7 @@ describe('runOutcome', () => {
     [{ progress: { ...progress, done: 4 }, outcome: 'cancelled' }, 'cancelled'],
     [{ outcome: 'stopped', error: 'judge run stopped: 401 Incorrect API key' }, 'stopped'],
   ] as const)('runOutcome(%j) = %s', (patch, want) => {
-    const base: JudgeStatus = { running: false, runId: 1, seq: 2, outcome: '', judge: 'j', progress };
+    const base: JudgeStatus = { running: false, runId: 1, seq: 2, outcome: '', judge: 'j', mode: 'pairwise', progress };
     expect(runOutcome({ ...base, ...patch })).toBe(want);
   });
 });
@@ -90,6 +101,7 @@ describe('isNewer', () => {
     seq,
     outcome: running ? 'running' : 'finished',
     judge: 'j',
+    mode: 'pairwise',
     progress: { ...progress, done },
   });
   it.each([

@@ -159,6 +159,14 @@ export function verdictTone(combined: string): 'neutral' | 'accent' | 'warn' | '
   return 'accent';
 }
 
+/**
+ * runNouns names what a run of the mode counts: a pairwise run's requests
+ * give games of units, a single-answer run's give ratings of answers.
+ */
+export function runNouns(mode: string | undefined): { results: 'games' | 'ratings'; units: 'units' | 'answers' } {
+  return mode === 'single' ? { results: 'ratings', units: 'answers' } : { results: 'games', units: 'units' };
+}
+
 /** runOutcome is how a run stands, as the backend classified it. */
 export function runOutcome(s: JudgeStatus): RunOutcome {
   if (s.running) return 'running';

@@ -51,5 +51,8 @@ export type Verdict = store.Verdict;
 /** A question with its turns (store.Question); question_key is its id as its file spelled it. */
 export type Question = store.Question;
 
+/** One stored single-answer rating with its question's key (app.RatingRow). */
+export type RatingRow = app.RatingRow;
+
 /** A verdict with its question and both models' answers (app.VerdictDetail). */
 export type VerdictDetail = app.VerdictDetail;

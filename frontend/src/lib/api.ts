@@ -120,7 +120,7 @@ export function openExternal(url: string): void {
 
 // ---- judge -----------------------------------------------------------------
 
-import type { JudgePlan, JudgeRequest, JudgeStatus, Verdict, VerdictDetail } from '../judge/types';
+import type { JudgePlan, JudgeRequest, JudgeStatus, RatingRow, Verdict, VerdictDetail } from '../judge/types';
 
 /** judgeDryRun says what a run would send and roughly cost; it sends nothing. */
 export function judgeDryRun(req: JudgeRequest): Promise<JudgePlan> {
@@ -162,6 +162,11 @@ export function judgePrompts(): Promise<string[]> {
 /** judgeVerdicts lists a judge's verdicts; questionId 0 means every question. */
 export function judgeVerdicts(judge: string, questionId = 0): Promise<Verdict[]> {
   return call(App.JudgeVerdicts, judge, questionId);
+}
+
+/** judgeRatings lists a judge's single-answer ratings (score or error, and the explanation). */
+export function judgeRatings(judge: string): Promise<RatingRow[]> {
+  return call(App.JudgeRatings, judge);
 }
 
 /** judgeVerdict returns one verdict with its question and both answers. */
