@@ -21,7 +21,8 @@ export type Interval = [Num, Num] | null;
  * The JSON names of the fields Go declares as audit.Num, []Num or [][]Num
  * (judge/audit: report.go, annotators.go, compare.go, confusion.go, ppi.go,
  * scores.go, style.go, style_preference.go). A field of one of these names
- * that holds numbers is read as Num; a new Num field needs its name here.
+ * that holds numbers is read as Num; a new Num field needs its name here
+ * (app/report_types_test.go checks).
  */
 type NumField =
   | 'accuracy'
