@@ -280,8 +280,7 @@ import type {
 
 /** auditReport computes the audit for a judge, annotator group and turn. */
 export async function auditReport(opts: ReportOptions): Promise<AuditReport> {
-  // The model types Go's nil pointers (no estimate, both turns) as numbers
-  // and objects; the report's own types say null.
+  // The model types a Num as number and an Interval as number[]; Wire reads them as sent.
   return (await call(App.Report, opts)) as unknown as AuditReport;
 }
 
@@ -371,6 +370,7 @@ export type ProbeRequest = app.ProbeRequest;
 
 /** probe runs (or resumes) an experiment to its end and returns its result. */
 export async function probe(req: ProbeRequest): Promise<Experiment> {
+  // As auditReport: the model's numbers may be null (Wire).
   return (await call(App.Probe, req)) as unknown as Experiment;
 }
 

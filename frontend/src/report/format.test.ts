@@ -24,7 +24,7 @@ describe('report format', () => {
     expect(warningsFor('length', ws)).toEqual(['5 of 1200 units lack answer lengths']);
     expect(warningsFor('position', ws)).toEqual(['gpt-4: no unit was judged in both orders']);
     expect(warningsFor('general', ws)).toEqual(['later', 'no judge verdicts']);
-    expect(warningsFor('length', null)).toEqual([]);
+    expect(warningsFor('length', [])).toEqual([]); // Go sends [], never null
   });
   it('gives both leaderboards one rating axis', () => {
     const m = (value: number | null, ci: [number, number] | null = null) =>

@@ -41,8 +41,8 @@ export function warningSection(w: Warning): Section {
 }
 
 /** warningsFor returns the messages of the warnings that belong to one panel. */
-export function warningsFor(section: Section, warnings: Warning[] | null | undefined): string[] {
-  return (warnings ?? []).filter((w) => warningSection(w) === section).map((w) => w.message);
+export function warningsFor(section: Section, warnings: Warning[]): string[] {
+  return warnings.filter((w) => warningSection(w) === section).map((w) => w.message);
 }
 
 /** verdictText names a verdict in terms of the pair. */
@@ -67,10 +67,10 @@ export function verdictText(v: string | undefined, a: string, b: string): string
 /** ratingRange is one axis range [min, max] for several leaderboards: every
  * rating and interval end, rounded out to a multiple of step ([950, 1050]
  * when there is no rating). */
-export function ratingRange(sources: { models: ModelStat[] | null }[], step = 50): [number, number] {
+export function ratingRange(sources: { models: ModelStat[] }[], step = 50): [number, number] {
   const xs: number[] = [];
   for (const s of sources)
-    for (const m of s.models ?? []) {
+    for (const m of s.models) {
       for (const x of [m.rating?.value, m.rating?.ci?.[0], m.rating?.ci?.[1]])
         if (typeof x === 'number' && Number.isFinite(x)) xs.push(x);
     }

@@ -3,7 +3,7 @@ import type { DisagreementFilter, DisagreementUnit } from '../lib/report-types';
 import { embeddedSource, type ReportBundle } from './source';
 
 const unit = (q: number, a: string, b: string, turn: number, over: Partial<DisagreementUnit> = {}): DisagreementUnit => ({
-  question_id: q, category: 'math', model_a: a, model_b: b, turn, judge: 'j', judge_verdict: 'model_a',
+  question_id: q, question_key: String(q), category: 'math', model_a: a, model_b: b, turn, judge: 'j', judge_verdict: 'model_a',
   votes: 2, disagreeing: 1, human_a: 1, human_b: 1, human_tie: 0, len_a: 10, len_b: 100, length_decisive: true, ...over,
 });
 
@@ -18,7 +18,7 @@ const bundle = {
     total: 5, limit: 3, units,
     details: units.map((_, i) => ({ votes: [], judge: 'j', judge_verdict: i === 1 ? 'inconsistent' : 'model_a' })),
     questions: { '1': { category: 'math', turns: ['q1', 'q2'] }, '2': { category: 'coding', turns: ['p1'] } },
-    answers: { '1/x': ['x1', 'x2'], '1/y': ['y1', 'y2'], '2/x': ['x only'], '2/z': null },
+    answers: { '1/x': ['x1', 'x2'], '1/y': ['y1', 'y2'], '2/x': ['x only'] }, // no answer of z: Go leaves the key out
   },
 } satisfies ReportBundle;
 

@@ -26,7 +26,7 @@ export interface ReportBundle {
     limit: number;
     units: DisagreementUnit[];
     details: {
-      votes: UnitVote[] | null;
+      votes: UnitVote[];
       judge?: string;
       judge_verdict?: string;
       g1?: UnitGame;
@@ -34,8 +34,8 @@ export interface ReportBundle {
       rating_a?: UnitRating;
       rating_b?: UnitRating;
     }[];
-    questions: Record<string, { category: string; turns: string[] | null; reference?: string[] | null }>;
-    answers: Record<string, string[] | null>;
+    questions: Record<string, { category: string; turns: string[]; reference?: string[] }>;
+    answers: Record<string, string[]>;
   };
 }
 
@@ -59,7 +59,8 @@ function key(u: DisagreementUnit): string {
 export function embeddedSource(b: ReportBundle): DisagreementSource {
   const d = b.disagreements;
   const index = new Map(d.units.map((u, i) => [key(u), i]));
-  const upTo = (xs: string[] | null | undefined, n: number) => (xs ?? []).slice(0, n);
+  // A question or answer the file does not hold (a unit beyond its limit) reads as empty.
+  const upTo = (xs: string[] | undefined, n: number) => (xs ?? []).slice(0, n);
   return {
     total: d.total,
     list: async (f) => d.units.filter((u) => matches(u, f)),
@@ -79,7 +80,7 @@ export function embeddedSource(b: ReportBundle): DisagreementSource {
         model_b: u.model_b,
         answer_a: upTo(d.answers[`${u.question_id}/${u.model_a}`], u.turn),
         answer_b: upTo(d.answers[`${u.question_id}/${u.model_b}`], u.turn),
-        votes: x.votes ?? [],
+        votes: x.votes,
         judge: x.judge,
         judge_verdict: x.judge_verdict,
         g1: x.g1,
