@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"concord/store"
 )
@@ -182,6 +183,16 @@ func fillItem(ctx context.Context, s *store.Store, st *store.Study, item *Annota
 // returns the next item. A choice on a skipped turn shown again replaces the
 // skip.
 func (a *App) Vote(in VoteInput) (*AnnotateItem, error) {
+	if a.trace == nil {
+		return a.vote(in)
+	}
+	t0 := time.Now()
+	item, err := a.vote(in)
+	a.trace.noteVote(time.Since(t0), item)
+	return item, err
+}
+
+func (a *App) vote(in VoteInput) (*AnnotateItem, error) {
 	who, err := a.annotator()
 	if err != nil {
 		return nil, err

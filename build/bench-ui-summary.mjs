@@ -41,6 +41,10 @@ if (votes.length === 0) {
   console.log(`keypress → next item painted (n=${votes.length}): ${f(col('total_ms'))}`);
   console.log(`  keydown event → handler: ${f(col('queue_ms'))}`);
   console.log(`  Go call (vote commit + next item): ${f(col('call_ms'))}`);
+  if (votes.every((v) => typeof v.go_ms === 'number')) {
+    console.log(`    of which App.Vote in Go: ${f(col('go_ms'))}; the bridge: ${f(votes.map((v) => v.call_ms - v.go_ms))}`);
+    console.log(`    reply: ${quantile(col('reply_bytes'), 0.5)} bytes (p50), ${Math.max(...col('reply_bytes'))} max`);
+  }
   console.log(`  DOM update (Markdown, highlighting, KaTeX): ${f(col('dom_ms'))}`);
   console.log(`  to the next frame: ${f(col('paint_ms'))}`);
 }
