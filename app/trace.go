@@ -47,6 +47,11 @@ type StartupTiming struct {
 	// PageMS is the same moment relative to the page's time origin
 	// (performance.now()).
 	PageMS float64 `json:"page_ms"`
+	// LoadedMS is when the page's scripts had run and the first screen was
+	// mounted (DOMContentLoaded, which waits for module scripts), relative
+	// to the page's time origin; PageMS - LoadedMS is the wait for the data
+	// (the Go calls) and its rendering. 0 when the engine did not say.
+	LoadedMS float64 `json:"loaded_ms"`
 }
 
 // voteRecord is a vote's line in the trace file. GoMS and ReplyBytes are
@@ -65,13 +70,15 @@ type voteRecord struct {
 // startupRecord is the start-up line in the trace file, worked out by Go,
 // which knows when the process started: TotalMS is from the process's start
 // to the counts shown, BeforePageMS from the process's start to the page's
-// time origin (Go, GTK and WebKit starting up), PageMS the rest.
+// time origin (Go, GTK and WebKit starting up), PageMS the rest, of which
+// LoadedMS is loading and running the page's scripts.
 type startupRecord struct {
 	Kind         string    `json:"kind"`
 	At           time.Time `json:"at"`
 	TotalMS      float64   `json:"total_ms"`
 	BeforePageMS float64   `json:"before_page_ms"`
 	PageMS       float64   `json:"page_ms"`
+	LoadedMS     float64   `json:"loaded_ms"`
 }
 
 // traceWriter appends trace records to a file, one JSON line each, every
@@ -183,7 +190,7 @@ func (a *App) TraceStartup(t StartupTiming) error {
 	shown := time.UnixMicro(int64(t.ShownAtMS * 1000))
 	total := ms(shown.Sub(a.trace.started))
 	return a.trace.write(startupRecord{Kind: TraceKindStartup, At: a.trace.now().UTC(),
-		TotalMS: round3(total), BeforePageMS: round3(total - t.PageMS), PageMS: round3(t.PageMS)})
+		TotalMS: round3(total), BeforePageMS: round3(total - t.PageMS), PageMS: round3(t.PageMS), LoadedMS: round3(t.LoadedMS)})
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }

@@ -27,6 +27,7 @@ type traceLine struct {
 	PaintMS      float64   `json:"paint_ms"`
 	BeforePageMS float64   `json:"before_page_ms"`
 	PageMS       float64   `json:"page_ms"`
+	LoadedMS     float64   `json:"loaded_ms"`
 }
 
 func tracingApp(t *testing.T, path string) *app.App {
@@ -176,7 +177,7 @@ func TestTraceStartup(t *testing.T) {
 	time.Sleep(waited)
 	shown := time.Now()
 	page := 25.0
-	if err := a.TraceStartup(app.StartupTiming{ShownAtMS: float64(shown.UnixMicro()) / 1000, PageMS: page}); err != nil {
+	if err := a.TraceStartup(app.StartupTiming{ShownAtMS: float64(shown.UnixMicro()) / 1000, PageMS: page, LoadedMS: 10.5}); err != nil {
 		t.Fatalf("TraceStartup: %v", err)
 	}
 	lines, _ := readTrace(t, path)
@@ -194,6 +195,9 @@ func TestTraceStartup(t *testing.T) {
 	}
 	if l.PageMS != page || math.Abs(l.BeforePageMS-(l.TotalMS-page)) > 1e-6 {
 		t.Errorf("startup parts: page_ms %v, before_page_ms %v, want %v and total-page %v", l.PageMS, l.BeforePageMS, page, l.TotalMS-page)
+	}
+	if l.LoadedMS != 10.5 {
+		t.Errorf("startup loaded_ms = %v, want the window's 10.5", l.LoadedMS)
 	}
 }
 
