@@ -199,16 +199,7 @@ func (a *App) vote(in VoteInput) (*AnnotateItem, error) {
 	}
 	req := store.VoteRequest{StudyID: in.StudyID, Annotator: who, Pos: in.Pos, Turn: in.Turn,
 		Choice: in.Choice, TimeMS: in.TimeMS, Rationale: in.Rationale}
-	skipped, err := a.store.Skipped(a.ctx, in.StudyID, who, in.Pos, in.Turn)
-	if err != nil {
-		return nil, err
-	}
-	if skipped {
-		_, err = a.store.ReplaceSkip(a.ctx, req)
-	} else {
-		_, err = a.store.RecordVote(a.ctx, req)
-	}
-	if err != nil {
+	if _, err := a.store.CastVote(a.ctx, req); err != nil {
 		return nil, err
 	}
 	return nextItem(a.ctx, a.store, in.StudyID, who)
