@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"concord/store"
 )
@@ -176,22 +177,23 @@ func fillItem(ctx context.Context, s *store.Store, st *store.Study, item *Annota
 // returns the next item. A choice on a skipped turn shown again replaces the
 // skip.
 func (a *App) Vote(in VoteInput) (*AnnotateItem, error) {
+	if a.trace == nil {
+		return a.vote(in)
+	}
+	t0 := time.Now()
+	item, err := a.vote(in)
+	a.trace.noteVote(time.Since(t0), item)
+	return item, err
+}
+
+func (a *App) vote(in VoteInput) (*AnnotateItem, error) {
 	who, err := a.annotator()
 	if err != nil {
 		return nil, err
 	}
 	req := store.VoteRequest{StudyID: in.StudyID, Annotator: who, Pos: in.Pos, Turn: in.Turn,
 		Choice: in.Choice, TimeMS: in.TimeMS, Rationale: in.Rationale}
-	skipped, err := a.store.Skipped(a.ctx, in.StudyID, who, in.Pos, in.Turn)
-	if err != nil {
-		return nil, err
-	}
-	if skipped {
-		_, err = a.store.ReplaceSkip(a.ctx, req)
-	} else {
-		_, err = a.store.RecordVote(a.ctx, req)
-	}
-	if err != nil {
+	if _, err := a.store.CastVote(a.ctx, req); err != nil {
 		return nil, err
 	}
 	return nextItem(a.ctx, a.store, in.StudyID, who)

@@ -47,25 +47,38 @@ type StartupTiming struct {
 	// PageMS is the same moment relative to the page's time origin
 	// (performance.now()).
 	PageMS float64 `json:"page_ms"`
+	// LoadedMS is when the page's scripts had run and the first screen was
+	// mounted (DOMContentLoaded, which waits for module scripts), relative
+	// to the page's time origin; PageMS - LoadedMS is the wait for the data
+	// (the Go calls) and its rendering. 0 when the engine did not say.
+	LoadedMS float64 `json:"loaded_ms"`
 }
 
-// voteRecord is a vote's line in the trace file.
+// voteRecord is a vote's line in the trace file. GoMS and ReplyBytes are
+// measured by Go for the vote the window timed (the last App.Vote call; the
+// window casts one at a time): GoMS is App.Vote's own time (commit and next
+// item), so CallMS - GoMS is the bridge (WebKit to Go and back, the wait for
+// the GTK main loop); ReplyBytes is the size of its JSON reply.
 type voteRecord struct {
 	Kind string    `json:"kind"`
 	At   time.Time `json:"at"`
 	VoteTiming
+	GoMS       float64 `json:"go_ms"`
+	ReplyBytes int     `json:"reply_bytes"`
 }
 
 // startupRecord is the start-up line in the trace file, worked out by Go,
 // which knows when the process started: TotalMS is from the process's start
 // to the counts shown, BeforePageMS from the process's start to the page's
-// time origin (Go, GTK and WebKit starting up), PageMS the rest.
+// time origin (Go, GTK and WebKit starting up), PageMS the rest, of which
+// LoadedMS is loading and running the page's scripts.
 type startupRecord struct {
 	Kind         string    `json:"kind"`
 	At           time.Time `json:"at"`
 	TotalMS      float64   `json:"total_ms"`
 	BeforePageMS float64   `json:"before_page_ms"`
 	PageMS       float64   `json:"page_ms"`
+	LoadedMS     float64   `json:"loaded_ms"`
 }
 
 // traceWriter appends trace records to a file, one JSON line each, every
@@ -78,6 +91,21 @@ type traceWriter struct {
 	now func() time.Time
 	// started is when the process started.
 	started time.Time
+	// lastVote is App.Vote's latest time and reply size.
+	lastVote struct {
+		sync.Mutex
+		took  time.Duration
+		bytes int
+	}
+}
+
+// noteVote remembers App.Vote's time and the size of its reply, for the
+// window's record of that vote.
+func (w *traceWriter) noteVote(took time.Duration, reply any) {
+	b, _ := json.Marshal(reply)
+	w.lastVote.Lock()
+	w.lastVote.took, w.lastVote.bytes = took, len(b)
+	w.lastVote.Unlock()
 }
 
 // openTrace opens path for appending, creating it if needed.
@@ -145,7 +173,11 @@ func (a *App) TraceVote(t VoteTiming) error {
 	}
 	t = VoteTiming{TotalMS: round3(t.TotalMS), QueueMS: round3(t.QueueMS), CallMS: round3(t.CallMS),
 		DOMMS: round3(t.DOMMS), PaintMS: round3(t.PaintMS)}
-	return a.trace.write(voteRecord{Kind: TraceKindVote, At: a.trace.now().UTC(), VoteTiming: t})
+	w := a.trace
+	w.lastVote.Lock()
+	took, size := w.lastVote.took, w.lastVote.bytes
+	w.lastVote.Unlock()
+	return w.write(voteRecord{Kind: TraceKindVote, At: w.now().UTC(), VoteTiming: t, GoMS: round3(ms(took)), ReplyBytes: size})
 }
 
 // TraceStartup appends the start-up time, from the process's start to the
@@ -158,7 +190,7 @@ func (a *App) TraceStartup(t StartupTiming) error {
 	shown := time.UnixMicro(int64(t.ShownAtMS * 1000))
 	total := ms(shown.Sub(a.trace.started))
 	return a.trace.write(startupRecord{Kind: TraceKindStartup, At: a.trace.now().UTC(),
-		TotalMS: round3(total), BeforePageMS: round3(total - t.PageMS), PageMS: round3(t.PageMS)})
+		TotalMS: round3(total), BeforePageMS: round3(total - t.PageMS), PageMS: round3(t.PageMS), LoadedMS: round3(t.LoadedMS)})
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }

@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"concord/app"
+	"concord/store"
+	"concord/store/storetest"
 )
 
 // traceLine is a line of the trace file as a reader sees it.
@@ -25,6 +27,7 @@ type traceLine struct {
 	PaintMS      float64   `json:"paint_ms"`
 	BeforePageMS float64   `json:"before_page_ms"`
 	PageMS       float64   `json:"page_ms"`
+	LoadedMS     float64   `json:"loaded_ms"`
 }
 
 func tracingApp(t *testing.T, path string) *app.App {
@@ -174,7 +177,7 @@ func TestTraceStartup(t *testing.T) {
 	time.Sleep(waited)
 	shown := time.Now()
 	page := 25.0
-	if err := a.TraceStartup(app.StartupTiming{ShownAtMS: float64(shown.UnixMicro()) / 1000, PageMS: page}); err != nil {
+	if err := a.TraceStartup(app.StartupTiming{ShownAtMS: float64(shown.UnixMicro()) / 1000, PageMS: page, LoadedMS: 10.5}); err != nil {
 		t.Fatalf("TraceStartup: %v", err)
 	}
 	lines, _ := readTrace(t, path)
@@ -192,6 +195,9 @@ func TestTraceStartup(t *testing.T) {
 	}
 	if l.PageMS != page || math.Abs(l.BeforePageMS-(l.TotalMS-page)) > 1e-6 {
 		t.Errorf("startup parts: page_ms %v, before_page_ms %v, want %v and total-page %v", l.PageMS, l.BeforePageMS, page, l.TotalMS-page)
+	}
+	if l.LoadedMS != 10.5 {
+		t.Errorf("startup loaded_ms = %v, want the window's 10.5", l.LoadedMS)
 	}
 }
 
@@ -215,5 +221,61 @@ func TestTraceBadPath(t *testing.T) {
 	}
 	if a.TraceEnabled() {
 		t.Errorf("TraceEnabled() = true after a failed open")
+	}
+}
+
+// A vote's record carries what Go measured of the last App.Vote: its time
+// and the size of its JSON reply, so the Go call splits into Go and bridge.
+func TestTraceVoteCarriesGoSide(t *testing.T) {
+	s := storetest.MustOpenDemo(t)
+	path := filepath.Join(t.TempDir(), "trace.jsonl")
+	a := app.New(s)
+	if err := app.StartTrace(a, func(k string) string {
+		if k == app.TraceEnv {
+			return path
+		}
+		return ""
+	}); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { app.StopTrace(a) })
+	if err := a.SetAnnotator("ines"); err != nil {
+		t.Fatal(err)
+	}
+	st, err := a.CreateStudy(store.StudySpec{Name: "traced", Models: []string{"demo-aurora", "demo-basalt"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	it, err := a.NextItem(st.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	next, err := a.Vote(app.VoteInput{StudyID: st.ID, Pos: it.Pos, Turn: it.Turn, Choice: "A"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	reply, err := json.Marshal(next)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.TraceVote(app.VoteTiming{TotalMS: 40, CallMS: 20, DOMMS: 5, PaintMS: 15}); err != nil {
+		t.Fatal(err)
+	}
+	var rec struct {
+		GoMS       float64 `json:"go_ms"`
+		ReplyBytes int     `json:"reply_bytes"`
+	}
+	_, raw := readTrace(t, path)
+	if len(raw) != 1 {
+		t.Fatalf("trace has %d lines, want 1:\n%s", len(raw), strings.Join(raw, "\n"))
+	}
+	if err := json.Unmarshal([]byte(raw[0]), &rec); err != nil {
+		t.Fatal(err)
+	}
+	if rec.GoMS <= 0 || rec.GoMS > 20_000 {
+		t.Errorf("go_ms = %v, want App.Vote's time (positive)", rec.GoMS)
+	}
+	if rec.ReplyBytes != len(reply) {
+		t.Errorf("reply_bytes = %d, want %d (the JSON of Vote's reply)", rec.ReplyBytes, len(reply))
 	}
 }

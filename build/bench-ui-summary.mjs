@@ -41,13 +41,18 @@ if (votes.length === 0) {
   console.log(`keypress → next item painted (n=${votes.length}): ${f(col('total_ms'))}`);
   console.log(`  keydown event → handler: ${f(col('queue_ms'))}`);
   console.log(`  Go call (vote commit + next item): ${f(col('call_ms'))}`);
+  if (votes.every((v) => typeof v.go_ms === 'number')) {
+    console.log(`    of which App.Vote in Go: ${f(col('go_ms'))}; the bridge: ${f(votes.map((v) => v.call_ms - v.go_ms))}`);
+    console.log(`    reply: ${quantile(col('reply_bytes'), 0.5)} bytes (p50), ${Math.max(...col('reply_bytes'))} max`);
+  }
   console.log(`  DOM update (Markdown, highlighting, KaTeX): ${f(col('dom_ms'))}`);
   console.log(`  to the next frame: ${f(col('paint_ms'))}`);
 }
 for (const s of startups) {
   console.log(
     `start-up, process start → home screen's counts shown: ${ms(s.total_ms)}` +
-      ` (to the page's time origin ${ms(s.before_page_ms)}, then the page ${ms(s.page_ms)})`,
+      ` (to the page's time origin ${ms(s.before_page_ms)}, then the page ${ms(s.page_ms)}` +
+      (s.loaded_ms ? `: its scripts run ${ms(s.loaded_ms)}, the data shown ${ms(s.page_ms - s.loaded_ms)})` : ')'),
   );
 }
 if (votes.length === 0) process.exit(1);

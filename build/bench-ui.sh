@@ -11,6 +11,7 @@
 #   BENCH_PAUSE_MS pause between keys (default 150: an annotator's beat)
 #   BENCH_IDLE_S   idle CPU window on the home screen (default 30)
 #   BENCH_OUT      where the trace, log and screenshots go (default build/bin/bench-ui)
+#   BENCH_BIN      the binary to measure (default build/bin/concord), e.g. an older build to compare
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,7 +20,7 @@ VOTES=${BENCH_VOTES:-110}
 PAUSE_MS=${BENCH_PAUSE_MS:-150}
 IDLE_S=${BENCH_IDLE_S:-30}
 OUT=${BENCH_OUT:-build/bin/bench-ui}
-BIN=build/bin/concord
+BIN=${BENCH_BIN:-build/bin/concord}
 
 for tool in Xvfb xdotool node; do
   command -v "$tool" >/dev/null || { echo "bench-ui: $tool not found (./build/deps.sh system installs it)" >&2; exit 1; }
@@ -92,16 +93,18 @@ for p in $pids; do
 done
 
 # To the study by keyboard: the Annotate link (second in the tab order), the
-# annotator's name, then the study's Start button.
+# annotator's name, then the study's name (after switch, Open package… and
+# New study); a screenshot of where that led.
 xdotool windowfocus --sync "$win"
 xdotool key --delay 100 Tab Tab Return
 sleep 1.5
-xdotool key --delay 100 Tab Tab Tab
+xdotool key --delay 100 Tab Tab Tab Tab
 xdotool type --delay 20 bench-ui
 xdotool key Return
 sleep 1.5
-xdotool key --delay 100 Tab Tab Tab Return
+xdotool key --delay 100 Tab Tab Tab Tab Return
 sleep 1.5
+command -v import >/dev/null && import -window root "$OUT/study.png"
 
 # Vote: 1, 2, 3 in turn, PAUSE_MS apart, as XTEST key events, in batches
 # until VOTES votes are traced (a key pressed while a vote is in flight is

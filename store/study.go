@@ -443,8 +443,11 @@ var referenceCategories = map[string]bool{"math": true, "reasoning": true, "codi
 func (s *Store) StudyItemContent(ctx context.Context, e QueueEntry, withReference bool) (*ItemContent, error) {
 	var c ItemContent
 	var turns string
-	var ref sql.NullString
-	err := s.read.QueryRowContext(ctx, `SELECT key, category, turns, reference FROM questions WHERE question_id = ?`, e.QuestionID).Scan(&c.Key, &c.Category, &turns, &ref)
+	var ref, ansA, ansB sql.NullString
+	// One query: the question and both answers (NULL when a model has none).
+	const answer = `(SELECT a.turns FROM answers a JOIN models m ON m.id = a.model_id WHERE a.question_id = q.question_id AND m.name = ?)`
+	err := s.read.QueryRowContext(ctx, `SELECT q.key, q.category, q.turns, q.reference, `+answer+`, `+answer+`
+		FROM questions q WHERE q.question_id = ?`, e.ModelA, e.ModelB, e.QuestionID).Scan(&c.Key, &c.Category, &turns, &ref, &ansA, &ansB)
 	if err != nil {
 		return nil, fmt.Errorf("question %d: %w", e.QuestionID, err)
 	}
@@ -452,17 +455,18 @@ func (s *Store) StudyItemContent(ctx context.Context, e QueueEntry, withReferenc
 		return nil, fmt.Errorf("question %d: %w", e.QuestionID, err)
 	}
 	c.Answers = map[string][]string{}
-	for _, m := range []string{e.ModelA, e.ModelB} {
-		var t string
-		err := s.read.QueryRowContext(ctx, `SELECT a.turns FROM answers a JOIN models m ON m.id = a.model_id WHERE a.question_id = ? AND m.name = ?`, e.QuestionID, m).Scan(&t)
-		if err != nil {
-			return nil, fmt.Errorf("question %d answer: %w", e.QuestionID, err)
+	for _, a := range []struct {
+		model string
+		turns sql.NullString
+	}{{e.ModelA, ansA}, {e.ModelB, ansB}} {
+		if !a.turns.Valid {
+			return nil, fmt.Errorf("question %d answer: %s has none: %w", e.QuestionID, a.model, sql.ErrNoRows)
 		}
 		var ts []string
-		if err := json.Unmarshal([]byte(t), &ts); err != nil {
+		if err := json.Unmarshal([]byte(a.turns.String), &ts); err != nil {
 			return nil, fmt.Errorf("question %d answer: %w", e.QuestionID, err)
 		}
-		c.Answers[m] = ts
+		c.Answers[a.model] = ts
 	}
 	if withReference && referenceCategories[c.Category] {
 		var t string

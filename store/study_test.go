@@ -493,6 +493,69 @@ func TestSkippedChoosesTheOperation(t *testing.T) {
 	}
 }
 
+// TestCastVote: one call whatever the turn's state, in one transaction: a
+// new vote on an unvoted turn, a skip replaced (the skip withdrawn, kept in
+// the log), a second skip replacing the first, a choice on a chosen turn
+// refused with nothing written.
+func TestCastVote(t *testing.T) {
+	ctx := context.Background()
+	s := storetest.MustOpenDemo(t)
+	st := mustStudy(t, s, store.StudySpec{Name: "cast", Models: demoModels, Seed: 3})
+	nexts, err := s.NextTurns(ctx, st.ID, "sam", 1)
+	if err != nil || len(nexts) != 1 {
+		t.Fatalf("NextTurns = %v, %v", nexts, err)
+	}
+	n := nexts[0]
+	steps := []struct {
+		choice  string
+		wantErr error
+		// the turn's current winner afterwards, as the screen says it (A is left), and the log's rows
+		current string
+		rows    int
+	}{
+		{"skip", nil, "skip", 1},
+		{"skip", nil, "skip", 2},
+		{"A", nil, "A", 3},
+		{"B", store.ErrAlreadyVoted, "A", 3},
+	}
+	for i, c := range steps {
+		req := store.VoteRequest{StudyID: st.ID, Annotator: " sam ", Pos: n.Entry.Pos, Turn: n.Turn, Choice: c.choice}
+		_, err := s.CastVote(ctx, req)
+		if !errors.Is(err, c.wantErr) {
+			t.Fatalf("step %d: CastVote(%s) = %v, want %v", i+1, c.choice, err, c.wantErr)
+		}
+		var rows, current int
+		var winner, left string
+		if err := s.Read().QueryRowContext(ctx, `SELECT count(*), sum(withdrawn_at IS NULL) FROM votes WHERE study_id = ?`, st.ID).Scan(&rows, &current); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Read().QueryRowContext(ctx, `SELECT winner, left_model FROM votes WHERE study_id = ? AND withdrawn_at IS NULL`, st.ID).Scan(&winner, &left); err != nil {
+			t.Fatal(err)
+		}
+		got := winner
+		if c.current == "A" {
+			// The stored winner is in the table's order: A means the left model won.
+			wantWinner := "model_a"
+			if left != n.Entry.ModelA {
+				wantWinner = "model_b"
+			}
+			if winner == wantWinner {
+				got = "A"
+			}
+		}
+		if rows != c.rows || current != 1 || got != c.current {
+			t.Errorf("step %d (%s): %d rows, %d current, current winner %q; want %d rows, 1 current, %q",
+				i+1, c.choice, rows, current, winner, c.rows, c.current)
+		}
+	}
+	if _, err := s.CastVote(ctx, store.VoteRequest{StudyID: st.ID, Annotator: "sam", Pos: 9999, Turn: 1, Choice: "A"}); err == nil {
+		t.Errorf("CastVote on item 9999 succeeded, want an error")
+	}
+	if _, err := s.CastVote(ctx, store.VoteRequest{StudyID: st.ID, Annotator: " ", Pos: n.Entry.Pos, Turn: n.Turn, Choice: "A"}); err == nil || !strings.Contains(err.Error(), "identify") {
+		t.Errorf("CastVote without an annotator = %v, want an error asking to identify", err)
+	}
+}
+
 // TestCachedStudyPerStore: each Store caches its own studies, so two
 // databases with a study of the same id do not see each other's.
 func TestCachedStudyPerStore(t *testing.T) {

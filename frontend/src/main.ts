@@ -2,6 +2,7 @@ import './app.css';
 import { mount } from 'svelte';
 import App from './App.svelte';
 import { traceStartup } from './lib/trace';
+import { prefetchInfo } from './home/first-info';
 
 async function start() {
   // Under `npm run dev` without the Go backend, a mock stands in for
@@ -12,6 +13,7 @@ async function start() {
     installMock();
   }
   traceStartup();
+  prefetchInfo();
   mount(App, { target: document.getElementById('app')! });
 }
 

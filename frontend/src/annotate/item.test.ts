@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { adopt, keyOf, toItem, type Item } from './item';
+import { adopt, itemSources, keyOf, toItem, type Item } from './item';
 
 function wire(pos: number, turn: number, extra: Record<string, unknown> = {}) {
   return {
@@ -35,5 +35,19 @@ describe('adopt', () => {
     expect(adopt(null, next)).toBe(next);
     const done: Item = { ...next, done: true };
     expect(adopt(ahead, done)).toBe(done);
+  });
+});
+
+describe('itemSources', () => {
+  it.each([
+    ['turn 1, no reference', wire(2, 1), ['q1', 'L2.1', 'R2.1']],
+    [
+      'turn 2 with a reference: both questions, the reference, both turns of each side',
+      wire(2, 2, { questions: ['q1', 'q2'], reference: ['r1', 'r2'], left: ['La', 'Lb'], right: ['Ra', 'Rb'] }),
+      ['q1', 'q2', 'r2', 'La', 'Lb', 'Ra', 'Rb'],
+    ],
+    ['a one-turn reference on turn 2', wire(2, 2, { questions: ['q1', 'q2'], reference: ['r1'], left: ['La', 'Lb'], right: ['Ra'] }), ['q1', 'q2', 'r1', 'La', 'Lb', 'Ra']],
+  ])('%s', (_name, w, want) => {
+    expect(itemSources(toItem(w))).toEqual(want);
   });
 });

@@ -29,3 +29,17 @@ export function adopt(ahead: Item | null, next: Item): Item {
   if (!ahead || next.done || keyOf(ahead) !== keyOf(next)) return next;
   return { ...ahead, progress: next.progress, revisit: next.revisit, skipped_left: next.skipped_left, upcoming: next.upcoming };
 }
+
+/**
+ * itemSources lists the Markdown texts ItemView renders for an item, in
+ * page order: the first question (on a later turn), the current question,
+ * the reference, then each side's turns up to the current one.
+ */
+export function itemSources(i: Item): string[] {
+  const out: string[] = [];
+  if (i.turn > 1) out.push(i.questions[0] ?? '');
+  out.push(i.questions[i.turn - 1] ?? '');
+  if (i.reference.length > 0) out.push(i.reference[i.turn - 1] ?? i.reference[0]);
+  for (const side of [i.left, i.right]) out.push(...side.slice(0, i.turn));
+  return out;
+}

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { renderMarkdown, SAFE_IMAGE, SAFE_LINK } from './markdown';
+import { renderMarkdown, renderMarkdownCached, SAFE_IMAGE, SAFE_LINK } from './markdown';
 
 // Hostile model answers: every one must render inert (no script, no handler,
 // no navigation to script, no remote resource, no way to reach window.go).
@@ -286,5 +286,15 @@ describe('renderMarkdown', () => {
 
   it('handles empty input', () => {
     expect(renderMarkdown('')).toBe('');
+  });
+});
+
+describe('renderMarkdownCached', () => {
+  it('gives what renderMarkdown gives, sanitised, from the first call and from memory', () => {
+    const src = 'Run `x` <img src=x onerror=alert(1)> and $a^2$\n\n```python\nprint(1)\n```';
+    const first = renderMarkdownCached(src);
+    expect(first).toBe(renderMarkdown(src));
+    expect(first).not.toContain('onerror');
+    expect(renderMarkdownCached(src)).toBe(first);
   });
 });

@@ -287,3 +287,24 @@ export function renderMarkdown(src: string): string {
 
   return root.innerHTML;
 }
+
+/** How many rendered sources renderMarkdownCached remembers (two items' worth and more). */
+export const MARKDOWN_CACHE = 48;
+
+const rendered = new Map<string, string>();
+
+/**
+ * renderMarkdownCached is renderMarkdown remembered for the last
+ * MARKDOWN_CACHE sources, so that a text rendered ahead of time (the item
+ * after the next one, while the annotator reads) is not rendered again when
+ * it is shown.
+ */
+export function renderMarkdownCached(src: string): string {
+  let html = rendered.get(src);
+  if (html === undefined) {
+    html = renderMarkdown(src);
+    if (rendered.size >= MARKDOWN_CACHE) rendered.delete(rendered.keys().next().value as string);
+    rendered.set(src, html);
+  }
+  return html;
+}

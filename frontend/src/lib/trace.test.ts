@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { KEY_MATCH_MS, MAX_QUEUE_MS, Tracer, voteTiming, type TraceDeps, type VoteMarks } from './trace';
+import { KEY_MATCH_MS, MAX_QUEUE_MS, Tracer, domLoaded, voteTiming, type TraceDeps, type VoteMarks } from './trace';
 import type { StartupTiming, VoteTiming } from './api';
 
 describe('voteTiming', () => {
@@ -49,6 +49,7 @@ function fakeDeps(on: boolean | Error) {
     now: () => clock,
     timeOrigin: 1_700_000_000_000,
     nextFrame: () => new Promise<void>((r) => (frame = r)),
+    loaded: () => 120,
   };
   return {
     deps,
@@ -126,7 +127,7 @@ describe('Tracer.startup', () => {
     f.setClock(316);
     f.paint();
     await done;
-    expect(f.startups).toEqual([{ shown_at_ms: 1_700_000_000_316, page_ms: 316 }]);
+    expect(f.startups).toEqual([{ shown_at_ms: 1_700_000_000_316, page_ms: 316, loaded_ms: 120 }]);
   });
 
   it('counts already on screen are recorded at the next frame', async () => {
@@ -138,7 +139,7 @@ describe('Tracer.startup', () => {
     await new Promise((r) => setTimeout(r, 0));
     f.paint();
     await done;
-    expect(f.startups).toEqual([{ shown_at_ms: 1_700_000_000_050, page_ms: 50 }]);
+    expect(f.startups).toEqual([{ shown_at_ms: 1_700_000_000_050, page_ms: 50, loaded_ms: 120 }]);
   });
 
   it('records nothing and stops watching when tracing is off', async () => {
@@ -156,5 +157,16 @@ describe('Tracer.startup', () => {
     const root = document.createElement('div');
     await new Tracer(f.deps).startup(root, undefined, 10);
     expect(f.deps.startup).not.toHaveBeenCalled();
+  });
+});
+
+describe('domLoaded', () => {
+  const perf = (entries: object[]) => ({ getEntriesByType: (t: string) => (t === 'navigation' ? entries : []) }) as unknown as Performance;
+  it("is the navigation entry's DOMContentLoaded", () => {
+    expect(domLoaded(perf([{ domContentLoadedEventStart: 412.5 }]))).toBe(412.5);
+  });
+  it('is 0 without a navigation entry or a performance object', () => {
+    expect(domLoaded(perf([]))).toBe(0);
+    expect(domLoaded(undefined)).toBe(0);
   });
 });

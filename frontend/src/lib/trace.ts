@@ -59,6 +59,8 @@ export interface TraceDeps {
   timeOrigin: number;
   /** resolves once the next frame has been produced */
   nextFrame(): Promise<void>;
+  /** when the page's scripts had run (DOMContentLoaded), in performance.now() ms; 0 when unknown */
+  loaded(): number;
 }
 
 /** Tracer reads once whether tracing is on and sends the records when it is. */
@@ -129,9 +131,15 @@ export class Tracer {
     const at = await painted;
     if (at === null) return;
     await this.deps
-      .startup({ shown_at_ms: this.deps.timeOrigin + at, page_ms: at })
+      .startup({ shown_at_ms: this.deps.timeOrigin + at, page_ms: at, loaded_ms: this.deps.loaded() })
       .catch((e) => console.warn('trace: start-up record not written:', e));
   }
+}
+
+/** domLoaded is the navigation's DOMContentLoaded (after module scripts ran), in performance.now() ms; 0 when unknown. */
+export function domLoaded(perf: Pick<Performance, 'getEntriesByType'> | undefined = globalThis.performance): number {
+  const nav = perf?.getEntriesByType?.('navigation')[0] as PerformanceNavigationTiming | undefined;
+  return nav?.domContentLoadedEventStart ?? 0;
 }
 
 /** nextFrame resolves after the next frame has been produced (a task queued from its animation frame callback). */
@@ -144,6 +152,7 @@ const tracer = new Tracer({
   now: () => performance.now(),
   timeOrigin: typeof performance === 'undefined' ? 0 : performance.timeOrigin,
   nextFrame,
+  loaded: () => domLoaded(),
 });
 
 /** markKey: call in the keydown handler right before it casts a vote. */
