@@ -25,12 +25,13 @@ type Bindings = {
 test.describe.configure({ mode: 'serial' });
 
 /** importThroughUI imports each path in turn with the Home screen's path
- * field, waiting for a file of it (marker) in the result. */
+ * field (preview, then import), waiting for a file of it (marker) in the result. */
 async function importThroughUI(page: Page, paths: [string, string][]) {
   await page.goto('/#/home');
   for (const [p, marker] of paths) {
     await page.getByTestId('import-path').fill(p);
-    await page.getByTestId('import-submit').click();
+    await page.getByTestId('import-submit').click(); // the preview (a dry run) first
+    await page.getByTestId('import-confirm').click({ timeout: 60_000 });
     await expect(page.getByTestId('import-result')).toContainText(marker, { timeout: 60_000 });
   }
 }
