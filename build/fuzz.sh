@@ -4,6 +4,10 @@
 # package's testdata/fuzz/<FuzzName>/ and the script stops: commit that file,
 # it is a regression test from then on. Usage: build/fuzz.sh [FUZZTIME]
 # (default 5s a target; FUZZ_PARALLEL sets the number of fuzzing workers).
+# A count such as 5000x (executions a target) has no wall-clock deadline: Go
+# 1.26's fuzz coordinator can fail a target with a bare "context deadline
+# exceeded" when a duration ends while a worker is busy (go.dev/issue/75804,
+# fixed in Go 1.27), so make test uses a count.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
