@@ -356,7 +356,9 @@ func (st *runState) request(ctx context.Context, tokensIn int, system, user, lab
 		actx, cancel := context.WithTimeout(ctx, cfg.Timeout)
 		start := time.Now()
 		c, err := st.r.Client.Complete(actx, system, user)
-		lat = time.Since(start).Milliseconds()
+		// Whole milliseconds rounded up: a measured request is never 0 ms,
+		// which stands for "not measured" (a batch run's games).
+		lat = (time.Since(start) + time.Millisecond - 1).Milliseconds()
 		cancel()
 		st.inflight.Add(-1)
 		if err == nil {
