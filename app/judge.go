@@ -150,29 +150,7 @@ func prepareJudge(ctx context.Context, st *store.Store, req JudgeRequest, getenv
 	if err != nil {
 		return nil, err
 	}
-	sel := judge.Selection{Models: req.Models, Turns: req.Turns, Categories: req.Categories, QuestionIDs: req.QuestionIDs}
-	if len(req.QuestionKeys) > 0 {
-		ids, err := st.QuestionIDsByKey(ctx, req.QuestionKeys)
-		if err != nil {
-			return nil, err
-		}
-		sel.QuestionIDs = append(append([]int(nil), sel.QuestionIDs...), ids...)
-	}
-	if req.StudyID != 0 {
-		if sel, err = studySelection(ctx, st, req.StudyID); err != nil {
-			return nil, err
-		}
-		req.Pairs = nil
-	}
-	if sel.Pairs, err = parsePairs(req.Pairs); err != nil {
-		return nil, fmt.Errorf("judge: %w", err)
-	}
-	for _, t := range sel.Turns {
-		if t != 1 && t != 2 {
-			return nil, fmt.Errorf("judge: turn %d (want 1 or 2)", t)
-		}
-	}
-	m, err := loadMaterial(ctx, st)
+	sel, m, err := selectMaterial(ctx, st, req)
 	if err != nil {
 		return nil, err
 	}
@@ -201,6 +179,38 @@ func prepareJudge(ctx context.Context, st *store.Store, req JudgeRequest, getenv
 	pr.plan.PriceFile = file
 	pr.plan.Estimate = judge.Estimated(est, pending, cfg.MaxTokens, cfg.Model, prices)
 	return pr, nil
+}
+
+// selectMaterial is the selection a run of either mode judges (its models,
+// turns, categories, questions and pairs, or exactly a study's units) and the
+// material its prompts are built from.
+func selectMaterial(ctx context.Context, st *store.Store, req JudgeRequest) (judge.Selection, judge.Material, error) {
+	sel := judge.Selection{Models: req.Models, Turns: req.Turns, Categories: req.Categories, QuestionIDs: req.QuestionIDs}
+	if len(req.QuestionKeys) > 0 {
+		ids, err := st.QuestionIDsByKey(ctx, req.QuestionKeys)
+		if err != nil {
+			return sel, judge.Material{}, err
+		}
+		sel.QuestionIDs = append(append([]int(nil), sel.QuestionIDs...), ids...)
+	}
+	pairs := req.Pairs
+	var err error
+	if req.StudyID != 0 {
+		if sel, err = studySelection(ctx, st, req.StudyID); err != nil {
+			return sel, judge.Material{}, err
+		}
+		pairs = nil
+	}
+	if sel.Pairs, err = parsePairs(pairs); err != nil {
+		return sel, judge.Material{}, fmt.Errorf("judge: %w", err)
+	}
+	for _, t := range sel.Turns {
+		if t != 1 && t != 2 {
+			return sel, judge.Material{}, fmt.Errorf("judge: turn %d (want 1 or 2)", t)
+		}
+	}
+	m, err := loadMaterial(ctx, st)
+	return sel, m, err
 }
 
 // loadMaterial reads what a judge's prompts are built from: the questions,

@@ -32,29 +32,7 @@ func prepareSingle(ctx context.Context, st *store.Store, req JudgeRequest, cfg j
 	if err != nil {
 		return nil, err
 	}
-	sel := judge.Selection{Models: req.Models, Turns: req.Turns, Categories: req.Categories, QuestionIDs: req.QuestionIDs}
-	if len(req.QuestionKeys) > 0 {
-		ids, err := st.QuestionIDsByKey(ctx, req.QuestionKeys)
-		if err != nil {
-			return nil, err
-		}
-		sel.QuestionIDs = append(append([]int(nil), sel.QuestionIDs...), ids...)
-	}
-	if req.StudyID != 0 {
-		if sel, err = studySelection(ctx, st, req.StudyID); err != nil {
-			return nil, err
-		}
-		req.Pairs = nil
-	}
-	if sel.Pairs, err = parsePairs(req.Pairs); err != nil {
-		return nil, fmt.Errorf("judge: %w", err)
-	}
-	for _, t := range sel.Turns {
-		if t != 1 && t != 2 {
-			return nil, fmt.Errorf("judge: turn %d (want 1 or 2)", t)
-		}
-	}
-	m, err := loadMaterial(ctx, st)
+	sel, m, err := selectMaterial(ctx, st, req)
 	if err != nil {
 		return nil, err
 	}

@@ -148,36 +148,22 @@ func PairBatchTasks(cfg Config, apiKey string, tasks []Task) []BatchTask {
 // part again or store its results after a restart, holding one task at a time.
 func PairResolver(cfg Config, apiKey string, m Material, set PromptSet) func(customID string) (BatchTask, error) {
 	cfg = cfg.withDefaults()
-	questions := map[int]store.Question{}
-	for _, q := range m.Questions {
-		questions[q.ID] = q
-	}
-	type qm struct {
-		q int
-		m string
-	}
-	answers := map[qm][]string{}
-	for _, a := range m.Answers {
-		answers[qm{a.QuestionID, a.Model}] = a.Turns
-	}
+	ix := m.index()
 	return func(id string) (BatchTask, error) {
 		u, game, err := ParsePairCustomID(id)
 		if err != nil {
 			return nil, err
 		}
-		q, ok := questions[u.QuestionID]
+		q, ok := ix.questions[u.QuestionID]
 		if !ok {
 			return nil, fmt.Errorf("custom_id %s: question %d not found", id, u.QuestionID)
 		}
 		u.Category = q.Category
-		a1, a2 := answers[qm{q.ID, u.Model1}], answers[qm{q.ID, u.Model2}]
+		a1, a2 := ix.answers[q.ID][u.Model1], ix.answers[q.ID][u.Model2]
 		if len(a1) < u.Turn || len(a2) < u.Turn || len(q.Turns) < u.Turn {
 			return nil, fmt.Errorf("custom_id %s: answer or turn missing", id)
 		}
-		ref := m.References[q.ID]
-		if len(ref) == 0 {
-			ref = q.Reference
-		}
+		ref := m.reference(q)
 		p := set.For(q.Category, u.Turn, len(ref) >= u.Turn)
 		if p == nil {
 			return nil, fmt.Errorf("custom_id %s: prompt %s does not fit turn %d", id, set.Name, u.Turn)
@@ -261,35 +247,21 @@ func SingleBatchTasks(cfg Config, apiKey string, tasks []SingleTask) []BatchTask
 // rating's task from its custom_id, rendering its prompt as BuildSingleTasks does.
 func SingleResolver(cfg Config, apiKey string, m Material, set PromptSet) func(customID string) (BatchTask, error) {
 	cfg = cfg.withDefaults()
-	questions := map[int]store.Question{}
-	for _, q := range m.Questions {
-		questions[q.ID] = q
-	}
-	type qm struct {
-		q int
-		m string
-	}
-	answers := map[qm][]string{}
-	for _, a := range m.Answers {
-		answers[qm{a.QuestionID, a.Model}] = a.Turns
-	}
+	ix := m.index()
 	return func(id string) (BatchTask, error) {
 		qid, model, turn, err := ParseSingleCustomID(id)
 		if err != nil {
 			return nil, err
 		}
-		q, ok := questions[qid]
+		q, ok := ix.questions[qid]
 		if !ok {
 			return nil, fmt.Errorf("custom_id %s: question %d not found", id, qid)
 		}
-		a := answers[qm{q.ID, model}]
+		a := ix.answers[q.ID][model]
 		if len(a) < turn || len(q.Turns) < turn {
 			return nil, fmt.Errorf("custom_id %s: answer or turn missing", id)
 		}
-		ref := m.References[q.ID]
-		if len(ref) == 0 {
-			ref = q.Reference
-		}
+		ref := m.reference(q)
 		p := set.For(q.Category, turn, len(ref) >= turn)
 		if p == nil {
 			return nil, fmt.Errorf("custom_id %s: prompt %s does not fit turn %d", id, set.Name, turn)

@@ -63,28 +63,49 @@ type Material struct {
 	References map[int][]string // reference answers by question id
 }
 
+// materialIndex finds a material's questions by id and answers by question
+// and model.
+type materialIndex struct {
+	questions map[int]store.Question
+	answers   map[int]map[string][]string // answer turns by question id, then model
+	models    map[string]bool             // the models with any answer
+}
+
+// index indexes m's questions and answers.
+func (m Material) index() materialIndex {
+	ix := materialIndex{questions: map[int]store.Question{}, answers: map[int]map[string][]string{}, models: map[string]bool{}}
+	for _, a := range m.Answers {
+		if ix.answers[a.QuestionID] == nil {
+			ix.answers[a.QuestionID] = map[string][]string{}
+		}
+		ix.answers[a.QuestionID][a.Model] = a.Turns
+		ix.models[a.Model] = true
+	}
+	for _, q := range m.Questions {
+		ix.questions[q.ID] = q
+	}
+	return ix
+}
+
+// reference is the reference answer q is judged with: the material's for q,
+// else the one q carries.
+func (m Material) reference(q store.Question) []string {
+	if ref := m.References[q.ID]; len(ref) > 0 {
+		return ref
+	}
+	return q.Reference
+}
+
 // BuildTasks renders both games of every selected unit. Units that cannot be
 // judged (an answer or a turn missing, or no prompt in the set for them) are
 // counted in skipped with a reason, not fatal.
 func BuildTasks(m Material, sel Selection, set PromptSet) (tasks []Task, skipped map[string]int, err error) {
 	skipped = map[string]int{}
-	answers := map[int]map[string][]string{}
-	models := map[string]bool{}
-	for _, a := range m.Answers {
-		if answers[a.QuestionID] == nil {
-			answers[a.QuestionID] = map[string][]string{}
-		}
-		answers[a.QuestionID][a.Model] = a.Turns
-		models[a.Model] = true
-	}
-	questions := map[int]store.Question{}
-	for _, q := range m.Questions {
-		questions[q.ID] = q
-	}
+	ix := m.index()
 
 	units := sel.Units
 	if len(units) == 0 {
-		units, err = selectUnits(m.Questions, models, sel)
+		units, err = selectUnits(m.Questions, ix.models, sel)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -93,21 +114,18 @@ func BuildTasks(m Material, sel Selection, set PromptSet) (tasks []Task, skipped
 		if u.Model1 > u.Model2 {
 			u.Model1, u.Model2 = u.Model2, u.Model1
 		}
-		q, ok := questions[u.QuestionID]
+		q, ok := ix.questions[u.QuestionID]
 		if !ok {
 			skipped["question not found"]++
 			continue
 		}
 		u.Category = q.Category
-		a1, a2 := answers[q.ID][u.Model1], answers[q.ID][u.Model2]
+		a1, a2 := ix.answers[q.ID][u.Model1], ix.answers[q.ID][u.Model2]
 		if len(a1) < u.Turn || len(a2) < u.Turn || len(q.Turns) < u.Turn {
 			skipped["answer or turn missing"]++
 			continue
 		}
-		ref := m.References[q.ID]
-		if len(ref) == 0 {
-			ref = q.Reference
-		}
+		ref := m.reference(q)
 		p := set.For(q.Category, u.Turn, len(ref) >= u.Turn)
 		if p == nil {
 			skipped[fmt.Sprintf("prompt %s does not fit turn %d", set.Name, u.Turn)]++

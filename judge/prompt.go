@@ -313,22 +313,12 @@ func ResolvePromptSet(name string, lookup PromptLookup) (PromptSet, error) {
 	case "", "concord":
 		return ConcordSet, nil
 	case "fastchat":
-		var ps [4]*Prompt
-		for i, n := range FastChatPromptNames {
-			p, ok, err := lookupPrompt(n, lookup)
-			if err != nil {
-				return PromptSet{}, err
-			}
-			if !ok {
-				return PromptSet{}, fmt.Errorf("prompt %s not found: import FastChat's judge_prompts.jsonl first", n)
-			}
+		return fastChatSet(FastChatPromptNames, lookup, func(n string, p Prompt) error {
 			if p.Kind == PromptSingle {
-				return PromptSet{}, fmt.Errorf("prompt %s rates one answer, want a pairwise prompt", n)
+				return fmt.Errorf("prompt %s rates one answer, want a pairwise prompt", n)
 			}
-			ps[i] = &p
-		}
-		return PromptSet{Name: "fastchat", Turn1: ps[0], Turn2: ps[1], RefTurn1: ps[2], RefTurn2: ps[3],
-			ReferenceCategories: ReferenceCategories}, nil
+			return nil
+		})
 	}
 	for _, p := range BuiltinPrompts() {
 		if p.Name == name {
@@ -345,12 +335,33 @@ func ResolvePromptSet(name string, lookup PromptLookup) (PromptSet, error) {
 				return PromptSet{}, fmt.Errorf("prompt %s rates one answer: it is for single-answer grading, not pairwise", name)
 			}
 		}
-		return PromptSet{}, fmt.Errorf("prompt %s not found (built-in: concord, fastchat, %s)", name, strings.Join(builtinNames(), ", "))
+		return PromptSet{}, fmt.Errorf("prompt %s not found (built-in: concord, fastchat, %s)", name, strings.Join(promptNames(BuiltinPrompts()), ", "))
 	}
 	if p.Kind == PromptSingle {
 		return PromptSet{}, fmt.Errorf("prompt %s rates one answer: it is for single-answer grading, not pairwise", name)
 	}
 	return SinglePromptSet(p), nil
+}
+
+// fastChatSet is FastChat's set of four imported prompts, looked up by name
+// for Turn1, Turn2, RefTurn1 and RefTurn2; check refuses one of the wrong kind.
+func fastChatSet(names [4]string, lookup PromptLookup, check func(name string, p Prompt) error) (PromptSet, error) {
+	var ps [4]*Prompt
+	for i, n := range names {
+		p, ok, err := lookupPrompt(n, lookup)
+		if err != nil {
+			return PromptSet{}, err
+		}
+		if !ok {
+			return PromptSet{}, fmt.Errorf("prompt %s not found: import FastChat's judge_prompts.jsonl first", n)
+		}
+		if err := check(n, p); err != nil {
+			return PromptSet{}, err
+		}
+		ps[i] = &p
+	}
+	return PromptSet{Name: "fastchat", Turn1: ps[0], Turn2: ps[1], RefTurn1: ps[2], RefTurn2: ps[3],
+		ReferenceCategories: ReferenceCategories}, nil
 }
 
 func lookupPrompt(name string, lookup PromptLookup) (Prompt, bool, error) {
@@ -364,9 +375,9 @@ func lookupPrompt(name string, lookup PromptLookup) (Prompt, bool, error) {
 	return p, ok, nil
 }
 
-func builtinNames() []string {
+func promptNames(ps []Prompt) []string {
 	var out []string
-	for _, p := range BuiltinPrompts() {
+	for _, p := range ps {
 		out = append(out, p.Name)
 	}
 	return out

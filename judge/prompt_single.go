@@ -171,22 +171,7 @@ func ResolveSinglePromptSet(name string, lookup PromptLookup) (PromptSet, error)
 	case "", "concord":
 		return ConcordSingleSet, nil
 	case "fastchat":
-		var ps [4]*Prompt
-		for i, n := range FastChatSinglePromptNames {
-			p, ok, err := lookupPrompt(n, lookup)
-			if err != nil {
-				return PromptSet{}, err
-			}
-			if !ok {
-				return PromptSet{}, fmt.Errorf("prompt %s not found: import FastChat's judge_prompts.jsonl first", n)
-			}
-			if p.Kind != PromptSingle {
-				return PromptSet{}, fmt.Errorf("prompt %s is %s, want a single-answer prompt", n, kindName(p.Kind))
-			}
-			ps[i] = &p
-		}
-		return PromptSet{Name: "fastchat", Turn1: ps[0], Turn2: ps[1], RefTurn1: ps[2], RefTurn2: ps[3],
-			ReferenceCategories: ReferenceCategories}, nil
+		return fastChatSet(FastChatSinglePromptNames, lookup, wantSingle)
 	}
 	for _, p := range BuiltinSinglePrompts() {
 		if p.Name == name {
@@ -198,16 +183,20 @@ func ResolveSinglePromptSet(name string, lookup PromptLookup) (PromptSet, error)
 		return PromptSet{}, err
 	}
 	if !ok {
-		var names []string
-		for _, p := range BuiltinSinglePrompts() {
-			names = append(names, p.Name)
-		}
-		return PromptSet{}, fmt.Errorf("prompt %s not found (built-in: concord, fastchat, %s)", name, strings.Join(names, ", "))
+		return PromptSet{}, fmt.Errorf("prompt %s not found (built-in: concord, fastchat, %s)", name, strings.Join(promptNames(BuiltinSinglePrompts()), ", "))
 	}
-	if p.Kind != PromptSingle {
-		return PromptSet{}, fmt.Errorf("prompt %s is %s, want a single-answer prompt", name, kindName(p.Kind))
+	if err := wantSingle(name, p); err != nil {
+		return PromptSet{}, err
 	}
 	return SinglePromptSet(p), nil
+}
+
+// wantSingle refuses a prompt that does not rate one answer.
+func wantSingle(name string, p Prompt) error {
+	if p.Kind != PromptSingle {
+		return fmt.Errorf("prompt %s is %s, want a single-answer prompt", name, kindName(p.Kind))
+	}
+	return nil
 }
 
 func kindName(k PromptKind) string {

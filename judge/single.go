@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"slices"
 	"sort"
-
-	"concord/store"
 )
 
 // RatingKey identifies one single-answer grade: a prompt (by name and text
@@ -99,19 +97,7 @@ func BuildSingleTasks(m Material, sel Selection, set PromptSet) (tasks []SingleT
 		return nil, nil, fmt.Errorf("prompt set %s is %s, want single-answer prompts", set.Name, kind)
 	}
 	skipped = map[string]int{}
-	answers := map[int]map[string][]string{}
-	have := map[string]bool{}
-	for _, a := range m.Answers {
-		if answers[a.QuestionID] == nil {
-			answers[a.QuestionID] = map[string][]string{}
-		}
-		answers[a.QuestionID][a.Model] = a.Turns
-		have[a.Model] = true
-	}
-	questions := map[int]store.Question{}
-	for _, q := range m.Questions {
-		questions[q.ID] = q
-	}
+	ix := m.index()
 
 	type item struct {
 		qid   int
@@ -132,12 +118,12 @@ func BuildSingleTasks(m Material, sel Selection, set PromptSet) (tasks []SingleT
 			}
 		}
 		if len(models) == 0 {
-			for name := range have {
+			for name := range ix.models {
 				models = append(models, name)
 			}
 		}
 		for _, name := range models {
-			if !have[name] {
+			if !ix.models[name] {
 				return nil, nil, fmt.Errorf("model %s has no answers", name)
 			}
 		}
@@ -165,20 +151,17 @@ func BuildSingleTasks(m Material, sel Selection, set PromptSet) (tasks []SingleT
 			continue
 		}
 		seen[it] = true
-		q, ok := questions[it.qid]
+		q, ok := ix.questions[it.qid]
 		if !ok {
 			skipped["question not found"]++
 			continue
 		}
-		a := answers[q.ID][it.model]
+		a := ix.answers[q.ID][it.model]
 		if len(a) < it.turn || len(q.Turns) < it.turn {
 			skipped["answer or turn missing"]++
 			continue
 		}
-		ref := m.References[q.ID]
-		if len(ref) == 0 {
-			ref = q.Reference
-		}
+		ref := m.reference(q)
 		p := set.For(q.Category, it.turn, len(ref) >= it.turn)
 		if p == nil {
 			skipped[fmt.Sprintf("prompt %s does not fit turn %d", set.Name, it.turn)]++
