@@ -3,8 +3,6 @@ package app_test
 import (
 	"bytes"
 	"context"
-	"encoding/json"
-	"net/http"
 	"net/http/httptest"
 	"os"
 	"strings"
@@ -18,21 +16,7 @@ import (
 // fakeRater rates every answer 7 (echoing the key it was sent), except m3's
 // second turn of question 1, which gets no rating.
 func fakeRater(t *testing.T, calls *atomic.Int64) *httptest.Server {
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		calls.Add(1)
-		var req struct{ Messages []struct{ Content string } }
-		json.NewDecoder(r.Body).Decode(&req)
-		text := "Good. " + r.Header.Get("Authorization") + "\nRating: [[7]]"
-		if len(req.Messages) == 2 && strings.Contains(req.Messages[1].Content, "m3 1 b") {
-			text = "hard to say"
-		}
-		b, _ := json.Marshal(map[string]any{"choices": []any{map[string]any{"message": map[string]any{"role": "assistant", "content": text}}},
-			"usage": map[string]any{"prompt_tokens": 10, "completion_tokens": 3}})
-		w.Header().Set("Content-Type", "application/json")
-		w.Write(b)
-	}))
-	t.Cleanup(srv.Close)
-	return srv
+	return fakeReplies(t, calls, "Good. %s\nRating: [[7]]", "hard to say")
 }
 
 func TestJudgeCommandSingle(t *testing.T) {

@@ -55,13 +55,21 @@ func judgeFixture(t *testing.T) string {
 
 // fakeJudge answers [[A]], except "no verdict" for prompts mentioning m3's second turn.
 func fakeJudge(t *testing.T, calls *atomic.Int64) *httptest.Server {
+	return fakeReplies(t, calls, "Fine. %s\n[[A]]", "cannot decide")
+}
+
+// fakeReplies is an OpenAI-compatible server that answers every request with
+// reply, its %s filled with the Authorization header it was sent (so a key
+// that leaks into a stored explanation shows), except the requests about m3's
+// second turn of question 1 ("m3 1 b"), which get fail.
+func fakeReplies(t *testing.T, calls *atomic.Int64, reply, fail string) *httptest.Server {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		calls.Add(1)
 		var req struct{ Messages []struct{ Content string } }
 		json.NewDecoder(r.Body).Decode(&req)
-		text := "Fine. " + r.Header.Get("Authorization") + "\n[[A]]"
+		text := fmt.Sprintf(reply, r.Header.Get("Authorization"))
 		if len(req.Messages) == 2 && strings.Contains(req.Messages[1].Content, "m3 1 b") {
-			text = "cannot decide"
+			text = fail
 		}
 		b, _ := json.Marshal(map[string]any{"choices": []any{map[string]any{"message": map[string]any{"role": "assistant", "content": text}}},
 			"usage": map[string]any{"prompt_tokens": 10, "completion_tokens": 3}})
